@@ -1,0 +1,76 @@
+/** @module `mayros gateway`: runs the gateway in the foreground until SIGINT/SIGTERM. */
+import type { Command } from "commander";
+import { loadConfig, ConfigError } from "../config/index.ts";
+import { startGateway } from "../gateway/gateway.ts";
+import { LockHeldError } from "../store/index.ts";
+import { VERSION } from "../version.ts";
+import { CliError, ExitCode } from "./errors.ts";
+import { printJson, printLines } from "./output.ts";
+
+interface GatewayFlags {
+  port?: string;
+  bind?: string;
+  token?: string;
+  password?: string;
+  verbose?: boolean;
+  json?: boolean;
+}
+
+/** Registers `gateway`. */
+export function registerGatewayCommand(program: Command): void {
+  program
+    .command("gateway")
+    .description("run the gateway (WebSocket control plane and HTTP on one port)")
+    .option("--port <n>", "port to listen on (default 18789, env MAYROS_GATEWAY_PORT)")
+    .option("--bind <mode>", "loopback | lan | tailnet | <host> (default loopback)")
+    .option("--token <token>", "shared auth token (env MAYROS_GATEWAY_TOKEN)")
+    .option("--password <password>", "shared auth password (env MAYROS_GATEWAY_PASSWORD)")
+    .option("--verbose", "log every frame (never secrets)")
+    .option("--json", "print the start-up summary as JSON")
+    .action(runGateway);
+}
+
+async function runGateway(flags: GatewayFlags): Promise<void> {
+  const port = flags.port === undefined ? undefined : parsePort(flags.port);
+  let loaded;
+  try {
+    loaded = loadConfig({ flags: { port, bind: flags.bind, token: flags.token, password: flags.password } });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message, ExitCode.USAGE);
+    throw err;
+  }
+  let gateway;
+  try {
+    gateway = await startGateway({ loaded, verbose: flags.verbose ?? false });
+  } catch (err) {
+    if (err instanceof LockHeldError) throw new CliError(err.message);
+    throw new CliError(`cannot start the gateway: ${(err as Error).message}`);
+  }
+  const httpUrl = gateway.url.replace(/^ws/, "http");
+  if (flags.json) {
+    printJson({ url: gateway.url, http: httpUrl, pid: process.pid, version: VERSION, authMode: loaded.authMode, tokenGenerated: gateway.tokenGenerated });
+  } else {
+    printLines(
+      `Mayros gateway ${VERSION} listening on ${gateway.url} (HTTP ${httpUrl})`,
+      ...(gateway.tokenGenerated
+        ? [`A gateway token was generated and stored (shown once): ${gateway.token}`]
+        : []),
+      loaded.authMode === "token" ? "Clients authenticate with the gateway token; print it any time with `mayros token` (from source: `bun src/main.ts token`)." : `Auth mode: ${loaded.authMode}.`,
+    );
+  }
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: string) => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      void gateway.stop(`gateway stopping (${signal})`).then(resolve);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`--port: expected an integer from 1 to 65535, got "${text}"`, ExitCode.USAGE);
+  return port;
+}

@@ -1,0 +1,24 @@
+/** @module Printing results: JSON for machines (`--json`), short readable text for people. */
+
+/** Prints `value` as pretty JSON on stdout. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Prints lines of text on stdout. */
+export function printLines(...lines: string[]): void {
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+/** Formats milliseconds as "1h 2m 3s". */
+export function formatDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const parts = [[Math.floor(s / 86400), "d"], [Math.floor(s / 3600) % 24, "h"], [Math.floor(s / 60) % 60, "m"], [s % 60, "s"]] as const;
+  const shown = parts.filter(([n], i) => n > 0 || i === parts.length - 1);
+  return shown.map(([n, u]) => `${n}${u}`).join(" ");
+}
+
+/** Formats a byte count as MiB with one decimal. */
+export function formatMiB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,146 @@
+/**
+ * @module One WebSocket client: its handshake state, identity, per-connection event `seq`, and a
+ * send path that never trusts `ws.send()` blindly (bun.md §7): droppable events are skipped past the
+ * soft buffer limit and the socket is closed "slow consumer" past the hard one.
+ */
+import type { ServerWebSocket } from "bun";
+import { CloseCode, type ClientInfo, type ErrorShape, type ProtocolVersion, type Role, type StateVersion } from "../protocol/index.ts";
+
+/** Data Bun keeps on each socket. */
+export interface SocketData {
+  connId: string;
+  remoteAddress: string;
+  isLoopback: boolean;
+  origin: string | null;
+}
+
+/** Buffer limits of a connection's send path. */
+export interface SendLimits {
+  /** Past this many buffered bytes, droppable events are skipped. */
+  softBytes: number;
+  /** Past this many, the socket is closed 1008 "slow consumer". */
+  hardBytes: number;
+}
+
+/** Handshake progress. */
+export type ConnectionState = "handshake" | "open" | "closed";
+
+/** The authenticated identity of an open connection. */
+export interface Identity {
+  protocol: ProtocolVersion;
+  role: Role;
+  scopes: ReadonlySet<string>;
+  client: ClientInfo;
+  caps: readonly string[];
+  authMethod: string;
+  deviceId?: string;
+}
+
+/** Largest UTF-8 byte length of a close reason allowed by RFC 6455. */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+/** One client socket. */
+export class Connection {
+  state: ConnectionState = "handshake";
+  identity: Identity | null = null;
+  /** Per-connection event counter; the last number handed out. */
+  seq = 0;
+  /** Set when a ping is in flight; a peer that has not answered by the next round is terminated. */
+  awaitingPong = false;
+  /** Events skipped for this client because it was slow. */
+  droppedEvents = 0;
+  readonly connectedAt = Date.now();
+  readonly nonce = crypto.randomUUID();
+  handshakeTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly ws: ServerWebSocket<SocketData>,
+    private readonly limits: SendLimits,
+    private readonly onSlow: (conn: Connection, buffered: number) => void,
+  ) {}
+
+  get id(): string { return this.ws.data.connId; }
+  get remoteAddress(): string { return this.ws.data.remoteAddress; }
+  get isLoopback(): boolean { return this.ws.data.isLoopback; }
+
+  /** Sends one serialized frame; returns false when it was not sent (dropped or socket closing). */
+  sendText(text: string, droppable = false): boolean {
+    if (this.state === "closed") return false;
+    const buffered = this.ws.getBufferedAmount();
+    if (droppable && buffered > this.limits.softBytes) return false;
+    if (buffered + text.length > this.limits.hardBytes) return this.closeSlow(buffered);
+    const result = this.ws.send(text);
+    // 0 means Bun dropped it: never lose a frame silently, treat it as a slow consumer.
+    if (result === 0) return this.closeSlow(buffered);
+    return true;
+  }
+
+  /** Sends an event, consuming the next `seq` even when the event is dropped for slowness. */
+  sendEvent(event: string, payloadJson: string | undefined, droppable: boolean, stateVersion?: StateVersion): boolean {
+    const seq = ++this.seq;
+    if (!this.sendText(eventFrameText(event, payloadJson, seq, stateVersion), droppable)) {
+      this.droppedEvents++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Sends an event that carries no `seq` (pre-handshake or targeted handshake events). */
+  sendUnsequencedEvent(event: string, payload: unknown): void {
+    this.sendText(eventFrameText(event, JSON.stringify(payload)));
+  }
+
+  /** Sends a successful response. */
+  respondOk(id: string, payload: unknown): void {
+    this.sendText(`{"type":"res","id":${JSON.stringify(id)},"ok":true${payload === undefined ? "" : `,"payload":${JSON.stringify(payload)}`}}`);
+  }
+
+  /** Sends a failed response. */
+  respondError(id: string, error: ErrorShape): void {
+    this.sendText(JSON.stringify({ type: "res", id, ok: false, error }));
+  }
+
+  /** Closes the socket (once) with `code` and a reason cut to the protocol limit. */
+  close(code: number, reason = ""): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    this.clearHandshakeTimer();
+    try { this.ws.close(code, truncateReason(reason)); } catch { /* already closed */ }
+  }
+
+  /** Drops the socket without a close handshake (dead peers). */
+  terminate(): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    this.clearHandshakeTimer();
+    this.ws.terminate();
+  }
+
+  clearHandshakeTimer(): void {
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = null;
+  }
+
+  private closeSlow(buffered: number): false {
+    this.onSlow(this, buffered);
+    this.close(CloseCode.POLICY_VIOLATION, "slow consumer");
+    return false;
+  }
+}
+
+/** Builds an event frame without re-serializing a payload shared by many connections. */
+export function eventFrameText(event: string, payloadJson?: string, seq?: number, stateVersion?: StateVersion): string {
+  let text = `{"type":"event","event":${JSON.stringify(event)}`;
+  if (payloadJson !== undefined) text += `,"payload":${payloadJson}`;
+  if (seq !== undefined) text += `,"seq":${seq}`;
+  if (stateVersion) text += `,"stateVersion":{"presence":${stateVersion.presence},"health":${stateVersion.health}}`;
+  return `${text}}`;
+}
+
+/** Cuts a close reason to 123 UTF-8 bytes without splitting a character. */
+export function truncateReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= MAX_CLOSE_REASON_BYTES) return reason;
+  let out = reason;
+  while (Buffer.byteLength(out) > MAX_CLOSE_REASON_BYTES - 3) out = out.slice(0, -1);
+  return `${out}…`;
+}

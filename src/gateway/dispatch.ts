@@ -1,0 +1,94 @@
+/**
+ * @module Request dispatch after the handshake: frame schema → method exists → role and scope →
+ * params schema → idempotency → handler. A request error never closes the connection.
+ */
+import {
+  GatewayError, METHODS, RequestFrame, firstError, hasScope, isGatewayError, matches,
+  type ErrorShape, type MethodSpec, type ProtocolVersion, type Scope,
+} from "../protocol/index.ts";
+import type { Connection } from "./connection.ts";
+import type { GatewayServices, MethodTable } from "./context.ts";
+import type { DedupeCache, Outcome } from "./idempotency.ts";
+
+const SPECS: Record<string, MethodSpec> = METHODS;
+
+/** The missing-scope error in the shape of the connection's protocol version (protocol-v4.md §6). */
+export function missingScopeError(protocol: ProtocolVersion, scope: Scope): GatewayError {
+  const message = `missing scope: ${scope}`;
+  if (protocol === 3) return new GatewayError("INVALID_REQUEST", message);
+  return new GatewayError("FORBIDDEN", message, { details: { code: "MISSING_SCOPE", missingScope: scope, requiredScopes: [scope] } });
+}
+
+/** Routes authenticated requests to handlers. */
+export class Dispatcher {
+  constructor(
+    private readonly handlers: MethodTable,
+    private readonly services: GatewayServices,
+    private readonly dedupe: DedupeCache,
+  ) {}
+
+  /** Names of the methods that have a handler. */
+  methods(): string[] {
+    return Object.keys(this.handlers);
+  }
+
+  /** Handles one text frame from an open connection. */
+  async handle(conn: Connection, text: string): Promise<void> {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      this.services.log.debug("ignored non-JSON frame", { conn: conn.id });
+      return;
+    }
+    if (!matches(RequestFrame, frame)) {
+      const id = (frame as { id?: unknown } | null)?.id;
+      if (typeof id === "string" && id.length > 0) {
+        conn.respondError(id, new GatewayError("INVALID_REQUEST", `invalid request frame: ${firstError(RequestFrame, frame)}`).toShape());
+      }
+      return;
+    }
+    const outcome = await this.outcomeOf(conn, frame);
+    if (outcome.ok) conn.respondOk(frame.id, outcome.payload);
+    else conn.respondError(frame.id, outcome.error);
+  }
+
+  private async outcomeOf(conn: Connection, frame: RequestFrame): Promise<Outcome> {
+    try {
+      const { method, params } = frame;
+      const run = this.authorize(conn, method, params);
+      const key = SPECS[method]?.idempotency ? (params as { idempotencyKey?: string } | undefined)?.idempotencyKey : undefined;
+      return key ? await this.dedupe.run(`${method}:${key}`, run) : await run();
+    } catch (err) {
+      return { ok: false, error: this.toShape(err, frame.method) };
+    }
+  }
+
+  /** Checks everything before the handler and returns the call to make. */
+  private authorize(conn: Connection, method: string, rawParams: unknown): () => Promise<Outcome> {
+    const identity = conn.identity!;
+    const spec = SPECS[method];
+    const handler = this.handlers[method];
+    if (method === "connect") throw new GatewayError("INVALID_REQUEST", "invalid request: already connected");
+    if (!spec || !handler) throw new GatewayError("INVALID_REQUEST", `unknown method: ${method}`);
+    if (spec.role !== identity.role) throw new GatewayError("INVALID_REQUEST", `unauthorized role: ${identity.role}`);
+    if (spec.scope !== null && !hasScope(identity.scopes, spec.scope)) throw missingScopeError(identity.protocol, spec.scope);
+    // Omitted params are validated as `{}`, so a method with required fields names the first one.
+    const params = rawParams ?? {};
+    const problem = firstError(spec.params, params);
+    if (problem) throw new GatewayError("INVALID_REQUEST", `invalid ${method} params: ${problem}`);
+    return async () => {
+      try {
+        return { ok: true, payload: await handler(params, { conn, services: this.services }) };
+      } catch (err) {
+        return { ok: false, error: this.toShape(err, method) };
+      }
+    };
+  }
+
+  private toShape(err: unknown, method: string): ErrorShape {
+    if (isGatewayError(err)) return err.toShape();
+    this.services.log.error("method failed", { method, error: err instanceof Error ? err.message : String(err) });
+    return { code: "UNAVAILABLE", message: `${method} failed: internal error` };
+  }
+}

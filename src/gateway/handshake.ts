@@ -1,0 +1,120 @@
+/**
+ * @module The first frame of every socket: it must be a valid `connect`. Negotiates the protocol
+ * version, authenticates, and answers `hello-ok` in the negotiated version's shape; every failure
+ * answers an error where the frame had an id and closes the socket (protocol-v4.md §2).
+ */
+import {
+  CloseCode, ConnectParams, GatewayError, MAX_PROTOCOL_VERSION, MIN_PROBE_PROTOCOL_VERSION, RequestFrame,
+  firstError, matches, negotiateProtocol, limits, type Policy, type ProtocolVersion, type Role,
+} from "../protocol/index.ts";
+import type { ConnectParams as ConnectParamsT } from "../protocol/connect.ts";
+import { authorizeShared, type AuthSettings } from "./auth.ts";
+import { authFailedError, rateLimitedError } from "./auth-errors.ts";
+import type { Connection, Identity } from "./connection.ts";
+import type { GatewayServices } from "./context.ts";
+import { buildHello } from "./hello.ts";
+import type { AuthRateLimiter } from "./rate-limit.ts";
+
+/** What the handshake needs from the gateway. */
+export interface HandshakeDeps {
+  services: GatewayServices;
+  rateLimiter: AuthRateLimiter;
+  auth: () => AuthSettings;
+  policy: () => Policy;
+  methods: () => string[];
+  /** Called once the connection is open and hello-ok was sent. */
+  onOpen: (conn: Connection) => void;
+}
+
+/** A handshake rejection: the error to answer (if the frame had an id) and the close code. */
+class Rejection {
+  constructor(readonly error: GatewayError | null, readonly closeCode: number, readonly reason: string) {}
+}
+
+const reject = (error: GatewayError, closeCode: number = CloseCode.POLICY_VIOLATION) => new Rejection(error, closeCode, error.message);
+
+/** Processes the first frame of `conn`. */
+export function handleFirstFrame(conn: Connection, text: string, deps: HandshakeDeps): void {
+  let id: string | null = null;
+  try {
+    if (Buffer.byteLength(text) > limits.MAX_PREAUTH_PAYLOAD_BYTES) throw new Rejection(null, CloseCode.TOO_BIG, "preauth payload too large");
+    const frame = parseFrame(text);
+    const rawId = (frame as { id?: unknown }).id;
+    if (typeof rawId === "string" && rawId.length > 0) id = rawId;
+    if (!matches(RequestFrame, frame)) throw reject(new GatewayError("INVALID_REQUEST", `invalid request frame: ${firstError(RequestFrame, frame)}`));
+    if (frame.method !== "connect") throw reject(new GatewayError("INVALID_REQUEST", "invalid handshake: first request must be connect"));
+    const identity = authenticate(conn, frame.params, deps);
+    conn.identity = identity;
+    conn.state = "open";
+    conn.clearHandshakeTimer();
+    conn.respondOk(frame.id, buildHello(conn, deps.services, deps.methods(), deps.policy()));
+    deps.onOpen(conn);
+  } catch (err) {
+    if (!(err instanceof Rejection)) throw err;
+    if (err.error && id) conn.respondError(id, err.error.toShape());
+    deps.services.log.info("handshake rejected", { conn: conn.id, ip: conn.remoteAddress, code: err.closeCode, reason: err.reason });
+    conn.close(err.closeCode, err.reason);
+  }
+}
+
+function parseFrame(text: string): object {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    throw new Rejection(null, CloseCode.POLICY_VIOLATION, "invalid frame: not JSON");
+  }
+  if (typeof frame !== "object" || frame === null || Array.isArray(frame)) {
+    throw new Rejection(null, CloseCode.POLICY_VIOLATION, "invalid request frame");
+  }
+  return frame;
+}
+
+function authenticate(conn: Connection, rawParams: unknown, deps: HandshakeDeps): Identity {
+  const problem = firstError(ConnectParams, rawParams);
+  if (problem) throw reject(new GatewayError("INVALID_REQUEST", `invalid connect params: ${problem}`));
+  const params = rawParams as ConnectParamsT;
+  if (params.client.mode === "worker" || params.client.id === "openclaw-worker" || params.role === "worker") {
+    throw reject(new GatewayError("INVALID_REQUEST", "invalid-handshake: workers do not connect on this socket"));
+  }
+  const protocol = negotiate(params);
+  const role = params.role ?? "operator";
+  if (role !== "operator" && role !== "node") throw reject(new GatewayError("INVALID_REQUEST", "invalid role"));
+  const method = checkSharedSecret(conn, params, deps);
+  return {
+    protocol,
+    role: role as Role,
+    scopes: new Set(role === "node" ? [] : params.scopes ?? []),
+    client: params.client,
+    caps: params.caps ?? [],
+    authMethod: method,
+  };
+}
+
+function negotiate(params: ConnectParamsT): ProtocolVersion {
+  const protocol = negotiateProtocol(params.minProtocol, params.maxProtocol);
+  if (protocol !== null) return protocol;
+  throw reject(
+    new GatewayError("INVALID_REQUEST", "protocol mismatch", {
+      details: {
+        code: "PROTOCOL_MISMATCH", clientMinProtocol: params.minProtocol, clientMaxProtocol: params.maxProtocol,
+        expectedProtocol: MAX_PROTOCOL_VERSION, minimumProbeProtocol: MIN_PROBE_PROTOCOL_VERSION,
+      },
+    }),
+    CloseCode.PROTOCOL_ERROR,
+  );
+}
+
+function checkSharedSecret(conn: Connection, params: ConnectParamsT, deps: HandshakeDeps): string {
+  const { rateLimiter } = deps;
+  const wait = rateLimiter.retryAfterMs(conn.remoteAddress, conn.isLoopback);
+  if (wait > 0) throw reject(rateLimitedError(wait));
+  const result = authorizeShared(deps.auth(), params.auth);
+  if (result.ok) {
+    rateLimiter.recordSuccess(conn.remoteAddress);
+    return result.method;
+  }
+  const lockout = rateLimiter.recordFailure(conn.remoteAddress, conn.isLoopback);
+  if (lockout > 0) deps.services.log.warn("auth lockout", { ip: conn.remoteAddress, lockoutMs: lockout });
+  throw reject(authFailedError(result.reason));
+}

@@ -1,0 +1,34 @@
+/** @module Builds `hello-ok` in the shape of the connection's negotiated protocol version (protocol-v4.md §5). */
+import type { HelloOkV3, HelloOkV4, Policy } from "../protocol/index.ts";
+import { ADVERTISED_EVENTS } from "../protocol/index.ts";
+import type { Connection } from "./connection.ts";
+import type { GatewayServices } from "./context.ts";
+
+/** The hello-ok payload for `conn`. */
+export function buildHello(conn: Connection, s: GatewayServices, methods: string[], policy: Policy): HelloOkV3 | HelloOkV4 {
+  const id = conn.identity!;
+  const isAdmin = id.scopes.has("operator.admin");
+  const snapshot = {
+    presence: s.presence.list(),
+    health: s.health.snapshot(),
+    stateVersion: s.stateVersion(),
+    uptimeMs: Date.now() - s.startedAt,
+    sessionDefaults: { defaultAgentId: "main", mainKey: "main", mainSessionKey: "agent:main:main", scope: "main" },
+    // Paths and auth mode are for administrators only (protocol-v4.md §5).
+    ...(isAdmin && { configPath: s.config.path, stateDir: s.stateDir, authMode: s.authMode }),
+  };
+  const features = { methods: methods.filter((m) => m !== "connect"), events: ADVERTISED_EVENTS };
+  const server = { version: s.version, connId: conn.id };
+  if (id.protocol === 3) {
+    return { type: "hello-ok", protocol: 3, server, features, snapshot, policy };
+  }
+  return {
+    type: "hello-ok",
+    protocol: 4,
+    server: { ...server, bootId: s.bootId },
+    features: { ...features, capabilities: [] },
+    snapshot: { ...snapshot, suspension: { phase: "accepting" } },
+    auth: { method: id.authMethod as HelloOkV4["auth"]["method"], role: id.role, scopes: [...id.scopes] },
+    policy,
+  };
+}

@@ -1,0 +1,70 @@
+/** @module The one `Bun.serve` of the gateway: WebSocket upgrade for the control plane, Hono for HTTP, one port. */
+import type { Server, ServerWebSocket } from "bun";
+import type { Hono } from "hono";
+import type { SocketData } from "./connection.ts";
+import { isLoopbackAddress } from "./net.ts";
+
+/** WebSocket callbacks of the control plane. */
+export interface SocketHandlers {
+  open(ws: ServerWebSocket<SocketData>): void;
+  message(ws: ServerWebSocket<SocketData>, message: string | Buffer): void;
+  close(ws: ServerWebSocket<SocketData>, code: number, reason: string): void;
+  pong(ws: ServerWebSocket<SocketData>): void;
+  drain(ws: ServerWebSocket<SocketData>): void;
+}
+
+/** Options of {@link startServer}. */
+export interface ServerOptions {
+  host: string;
+  port: number;
+  /** Largest inbound frame. */
+  maxPayload: number;
+  /** Bun's own per-socket buffer cap; kept above our hard limit so Bun never drops silently first. */
+  backpressureLimit: number;
+  app: Hono;
+  sockets: SocketHandlers;
+}
+
+/** Paths on which the control-plane WebSocket is accepted. */
+const WS_PATHS = new Set(["/", "/ws"]);
+
+/**
+ * Starts listening.
+ * @throws {Error} with a readable message when the port is taken.
+ */
+export function startServer({ host, port, maxPayload, backpressureLimit, app, sockets }: ServerOptions): Server<SocketData> {
+  try {
+    return Bun.serve<SocketData>({
+      hostname: host,
+      port,
+      fetch(req, server) {
+        if (req.headers.get("upgrade")?.toLowerCase() === "websocket" && WS_PATHS.has(new URL(req.url).pathname)) {
+          const remoteAddress = server.requestIP(req)?.address ?? "unknown";
+          const data: SocketData = {
+            connId: crypto.randomUUID(),
+            remoteAddress,
+            isLoopback: isLoopbackAddress(remoteAddress),
+            origin: req.headers.get("origin"),
+          };
+          if (server.upgrade(req, { data })) return undefined;
+          return new Response("websocket upgrade failed", { status: 400 });
+        }
+        return app.fetch(req, { server });
+      },
+      websocket: {
+        maxPayloadLength: maxPayload,
+        backpressureLimit,
+        closeOnBackpressureLimit: false,
+        perMessageDeflate: false,
+        // Our own ping loop detects dead peers; Bun's idle timer is a generous backstop.
+        idleTimeout: 255,
+        sendPings: false,
+        ...sockets,
+      },
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new Error(`port ${port} on ${host} is already in use (is another gateway running? try --port)`);
+    throw err;
+  }
+}

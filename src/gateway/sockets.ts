@@ -1,0 +1,81 @@
+/** @module WebSocket lifecycle of the control plane: challenge on open, handshake, dispatch, presence on close. */
+import type { ServerWebSocket } from "bun";
+import { CloseCode } from "../protocol/index.ts";
+import { Connection, type SendLimits, type SocketData } from "./connection.ts";
+import type { GatewayServices } from "./context.ts";
+import type { Dispatcher } from "./dispatch.ts";
+import { handleFirstFrame, type HandshakeDeps } from "./handshake.ts";
+import type { SocketHandlers } from "./server.ts";
+
+/** What the socket handlers need. */
+export interface SocketDeps {
+  services: GatewayServices;
+  dispatcher: Dispatcher;
+  handshake: Omit<HandshakeDeps, "onOpen" | "services" | "methods">;
+  limits: () => SendLimits;
+  handshakeTimeoutMs: () => number;
+  verbose: boolean;
+}
+
+/** Builds the Bun websocket handlers. */
+export function createSocketHandlers(deps: SocketDeps): SocketHandlers {
+  const { services: s, dispatcher } = deps;
+  const connOf = new WeakMap<ServerWebSocket<SocketData>, Connection>();
+  const handshakeDeps: HandshakeDeps = {
+    ...deps.handshake,
+    services: s,
+    methods: () => dispatcher.methods(),
+    onOpen: (conn) => {
+      s.log.info("client connected", {
+        conn: conn.id, ip: conn.remoteAddress, client: conn.identity!.client.id, mode: conn.identity!.client.mode,
+        role: conn.identity!.role, protocol: conn.identity!.protocol,
+      });
+      if (s.presence.connected(conn)) s.broadcaster.broadcast("presence", { presence: s.presence.list() }, s.stateVersion());
+    },
+  };
+  const onSlow = (conn: Connection, buffered: number) => s.log.warn("slow consumer closed", { conn: conn.id, buffered });
+
+  return {
+    open(ws) {
+      const conn = new Connection(ws, deps.limits(), onSlow);
+      connOf.set(ws, conn);
+      s.registry.add(conn);
+      conn.sendUnsequencedEvent("connect.challenge", { nonce: conn.nonce, ts: Date.now(), capabilities: [] });
+      conn.handshakeTimer = setTimeout(() => {
+        s.log.info("handshake timeout", { conn: conn.id, ip: conn.remoteAddress });
+        conn.close(CloseCode.POLICY_VIOLATION, "handshake timeout");
+      }, deps.handshakeTimeoutMs());
+    },
+    message(ws, message) {
+      const conn = connOf.get(ws);
+      if (!conn || conn.state === "closed") return;
+      conn.awaitingPong = false;
+      if (typeof message !== "string") {
+        if (conn.state === "handshake") conn.close(CloseCode.POLICY_VIOLATION, "invalid frame: binary frames are not supported");
+        return;
+      }
+      if (deps.verbose) s.log.debug("frame in", { conn: conn.id, bytes: message.length, state: conn.state });
+      if (conn.state === "handshake") handleFirstFrame(conn, message, handshakeDeps);
+      else void dispatcher.handle(conn, message);
+    },
+    close(ws, code) {
+      const conn = connOf.get(ws);
+      if (!conn) return;
+      const wasOpen = conn.identity !== null;
+      conn.state = "closed";
+      conn.clearHandshakeTimer();
+      s.registry.remove(conn);
+      if (wasOpen) {
+        s.log.info("client disconnected", { conn: conn.id, code, dropped: conn.droppedEvents });
+        if (s.presence.disconnected(conn)) s.broadcaster.broadcast("presence", { presence: s.presence.list() }, s.stateVersion());
+      }
+    },
+    pong(ws) {
+      const conn = connOf.get(ws);
+      if (conn) conn.awaitingPong = false;
+    },
+    drain() {
+      // Bun flushes its own buffer; our send path reads getBufferedAmount() on every send.
+    },
+  };
+}
