@@ -63,7 +63,11 @@ function makeLogger(name: string, sink: Sink): Logger {
     enabled: (level) => LEVELS.indexOf(level) >= sink.min,
     child: (child) => makeLogger(child, sink),
     addSecret: (secret) => {
-      if (secret && secret.length >= 4 && !sink.secrets.includes(secret)) sink.secrets.push(secret);
+      if (!secret || secret.length < 4) return;
+      // Also the JSON-escaped form (a secret with `"`, `\` or control characters is written escaped),
+      // and longest first so a secret containing another one is replaced whole.
+      for (const form of [secret, JSON.stringify(secret).slice(1, -1)]) if (!sink.secrets.includes(form)) sink.secrets.push(form);
+      sink.secrets.sort((a, b) => b.length - a.length);
     },
   };
 }

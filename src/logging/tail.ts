@@ -22,7 +22,8 @@ export interface TailPage {
 
 /**
  * Reads complete lines of `file`. A cursor past the end means the file rotated: reading restarts
- * at its top and `reset` is set.
+ * at its top and `reset` is set. A line longer than `maxBytes` is returned in pieces of at most
+ * `maxBytes` (cut between UTF-8 characters), so reading by cursor always makes progress.
  */
 export function readLogTail(file: string, { cursor, limit = 500, maxBytes = 250_000 }: TailOptions = {}): TailPage {
   const size = existsSync(file) ? statSync(file).size : 0;
@@ -30,7 +31,9 @@ export function readLogTail(file: string, { cursor, limit = 500, maxBytes = 250_
   const reset = cursor > size;
   const from = reset ? 0 : cursor;
   const chunk = readRange(file, from, Math.min(size - from, maxBytes));
-  const end = chunk.lastIndexOf(0x0a) + 1; // only whole lines
+  let end = chunk.lastIndexOf(0x0a) + 1; // only whole lines
+  // A line longer than maxBytes: hand it out in pieces, or the cursor could never move past it.
+  if (end === 0 && chunk.length === maxBytes && from + maxBytes < size) end = utf8Prefix(chunk);
   let lines = splitLines(chunk.subarray(0, end));
   let next = from + end;
   let truncated = next < size;
@@ -52,6 +55,17 @@ function lastLines(file: string, size: number, limit: number, maxBytes: number):
   const lines = all.slice(-limit);
   const truncated = start > 0 || all.length > lines.length;
   return { file, cursor: start + end, size, lines, ...(truncated && { truncated }) };
+}
+
+/** Length of `buf` without a trailing incomplete UTF-8 character (all of it when nothing shorter is whole). */
+function utf8Prefix(buf: Buffer): number {
+  for (let i = buf.length - 1; i >= Math.max(0, buf.length - 4); i--) {
+    const b = buf[i]!;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte
+    const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return i + size <= buf.length || i === 0 ? buf.length : i;
+  }
+  return buf.length;
 }
 
 function readRange(file: string, from: number, length: number): Buffer {
