@@ -116,7 +116,11 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
         ready = false;
         stopTimers();
         services.broadcaster.broadcast("shutdown", { reason, ...(restartExpectedMs !== undefined && { restartExpectedMs }) });
-        for (const conn of registry.values()) conn.close(CloseCode.SERVICE_RESTART, "service restart");
+        // Unregister first: each close runs the close handler at once, whose presence broadcast must
+        // not reach the sockets still to be closed (`shutdown` is the last event a client gets).
+        const conns = [...registry.values()];
+        for (const conn of conns) registry.remove(conn);
+        for (const conn of conns) conn.close(CloseCode.SERVICE_RESTART, "service restart");
         // Let sockets finish their close handshakes, but never wait on a dead peer for long.
         await Promise.race([server.stop(), Bun.sleep(STOP_GRACE_MS)]);
         await server.stop(true);

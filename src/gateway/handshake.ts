@@ -75,7 +75,9 @@ function authenticate(conn: Connection, rawParams: unknown, deps: HandshakeDeps)
   if (problem) throw reject(new GatewayError("INVALID_REQUEST", `invalid connect params: ${problem}`));
   const params = rawParams as ConnectParamsT;
   if (params.client.mode === "worker" || params.client.id === "openclaw-worker" || params.role === "worker") {
-    throw reject(new GatewayError("INVALID_REQUEST", "invalid-handshake: workers do not connect on this socket"));
+    // protocol-v4.md §3: the close reason is exactly "invalid-handshake" (workers use their own endpoint).
+    const error = new GatewayError("INVALID_REQUEST", "invalid-handshake: workers do not connect on this socket");
+    throw new Rejection(error, CloseCode.POLICY_VIOLATION, "invalid-handshake");
   }
   const protocol = negotiate(params);
   const role = params.role ?? "operator";

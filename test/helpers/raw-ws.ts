@@ -32,12 +32,14 @@ export interface RawConnectOptions {
 export class RawWsClient {
   /** Every data frame (text/binary) received, in order. */
   readonly frames: RawFrame[] = [];
+  /** Every text frame received, parsed as JSON (in order). */
+  readonly messages: Array<Record<string, any>> = [];
   /** Number of pings received. */
   pings = 0;
   /** Resolves when the server's close frame arrives or the TCP connection ends, whichever is first. */
   readonly closed: Promise<RawClose>;
   private resolveClosed!: (c: RawClose) => void;
-  private pending = Buffer.alloc(0);
+  private pending: Buffer = Buffer.alloc(0);
   private waiters: Array<() => void> = [];
   private ended = false;
 
@@ -101,9 +103,19 @@ export class RawWsClient {
     this.socket.resume();
   }
 
-  /** The data frames received so far, parsed as JSON text frames. */
+  /** The text frames received so far, parsed as JSON (a copy of {@link messages}). */
   jsonFrames(): Array<Record<string, any>> {
-    return this.frames.filter((f) => f.opcode === Opcode.TEXT).map((f) => JSON.parse(f.payload.toString("utf8")));
+    return [...this.messages];
+  }
+
+  /** Sends a value as one JSON text frame. */
+  sendJson(value: unknown): void {
+    this.sendText(JSON.stringify(value));
+  }
+
+  /** Sends many values, one JSON text frame each, in a single socket write (fast pipelining). */
+  sendJsonBatch(values: unknown[]): void {
+    this.socket.write(Buffer.concat(values.map((v) => encodeFrame(Opcode.TEXT, Buffer.from(JSON.stringify(v))))));
   }
 
   /** Waits until `predicate` holds for the received frames (checked on every new frame), or the connection ends. */
@@ -146,6 +158,7 @@ export class RawWsClient {
         this.resolveClosed({ code, reason: frame.payload.subarray(2).toString("utf8") });
       } else if (frame.opcode !== Opcode.PONG) {
         this.frames.push({ opcode: frame.opcode, payload: frame.payload });
+        if (frame.opcode === Opcode.TEXT) this.messages.push(JSON.parse(frame.payload.toString("utf8")));
       }
     }
     this.wake();
