@@ -2,6 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "bun";
+import type { Database } from "bun:sqlite";
 import { CloseCode } from "../protocol/index.ts";
 import { createConfigService } from "../config/service.ts";
 import type { LoadedConfig } from "../config/index.ts";
@@ -64,8 +65,9 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
   const gw = config.gateway;
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   const lock = acquireGatewayLock(paths.stateDir, gw.port);
-  const db = openDatabase(join(paths.stateDir, "state.db"));
+  let db: Database | undefined;
   try {
+    db = openDatabase(join(paths.stateDir, "state.db"));
     const logFile = join(paths.stateDir, "logs", "gateway.log");
     const level = verbose ? "debug" : config.logging.level;
     const log = createLogger("gateway", { level, stderr: logToStderr, file: new RotatingFile(logFile, { maxBytes: config.logging.maxFileBytes, maxFiles: config.logging.maxFiles }) });
@@ -125,14 +127,14 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
         await Promise.race([server.stop(), Bun.sleep(STOP_GRACE_MS)]);
         await server.stop(true);
         log.info("gateway stopped", { reason });
-        db.close();
+        db?.close();
         lock.release();
       })();
       return stopping;
     };
     return { url, host, port, token: resolved?.token, tokenGenerated: resolved?.generated ?? false, log, services, stop };
   } catch (err) {
-    db.close();
+    db?.close();
     lock.release();
     throw err;
   }

@@ -52,9 +52,13 @@ export class DedupeCache {
     const outcome = produce();
     this.entries.set(key, { at: this.now(), outcome });
     this.evict();
-    void outcome.then((o) => {
-      if (!o.ok && o.error.retryable) this.entries.delete(key);
-    });
+    void outcome.then(
+      (o) => {
+        // Forget a retryable failure, unless a newer run already took the key.
+        if (!o.ok && o.error.retryable && this.entries.get(key)?.outcome === outcome) this.entries.delete(key);
+      },
+      () => this.entries.delete(key),
+    );
     return outcome;
   }
 

@@ -64,7 +64,7 @@ export function startServer({ host, port, maxPayload, backpressureLimit, app, so
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new Error(`port ${port} on ${host} is already in use (is another gateway running? try --port)`);
+    if (code === "EADDRINUSE") throw new Error(`cannot listen on ${host}:${port}: the address is in use or not available on this host (another gateway running? try --port or --bind)`);
     throw err;
   }
 }

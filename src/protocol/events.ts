@@ -12,6 +12,8 @@ export type ConnectChallengePayload = Static<typeof ConnectChallengePayload>;
 
 /** `tick`: keepalive every `policy.tickIntervalMs`. */
 export const TickPayload = Type.Object({ ts: Type.Integer() }, { additionalProperties: false, $id: "TickPayload" });
+/** `tick` payload. */
+export type TickPayload = Static<typeof TickPayload>;
 
 /** `shutdown`: the gateway is stopping; `restartExpectedMs` when it will be back. */
 export const ShutdownPayload = Type.Object(

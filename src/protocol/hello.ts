@@ -31,7 +31,7 @@ export const HealthSnapshot = Type.Object(
     heartbeatSeconds: Opt(Type.Number()),
     defaultAgentId: Opt(Str),
     agents: Opt(Type.Array(Type.Unknown())),
-    sessions: Opt(Type.Object({ count: Type.Integer(), recent: Type.Array(Type.Unknown()) })),
+    sessions: Opt(Type.Object({ count: Type.Integer(), recent: Type.Array(Type.Unknown()) }, { additionalProperties: false })),
   },
   { additionalProperties: false, $id: "HealthSnapshot" },
 );
@@ -41,7 +41,7 @@ export type HealthSnapshot = Static<typeof HealthSnapshot>;
 /** Defaults for the main session, so clients can address it without asking. */
 export const SessionDefaults = Type.Object(
   { defaultAgentId: Str, mainKey: Str, mainSessionKey: Str, scope: Opt(Str) },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: "SessionDefaults" },
 );
 
 const SnapshotFields = {
@@ -83,7 +83,7 @@ const ServerInfo = { version: Str, connId: Str };
 /** Auth outcome in v3 (optional block, only with a device token). */
 export const HelloAuthV3 = Type.Object(
   { deviceToken: Str, role: Str, scopes: Type.Array(Str), issuedAtMs: Opt(Type.Integer()) },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: "HelloAuthV3" },
 );
 
 /** Auth methods reported in v4 `hello-ok.auth.method`. */
@@ -99,7 +99,7 @@ export const HelloAuthV4 = Type.Object(
     method: Opt(AuthMethod), role: Str, scopes: Type.Array(Str),
     deviceToken: Opt(Str), issuedAtMs: Opt(Type.Integer()),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: "HelloAuthV4" },
 );
 
 /** Successful connect payload for protocol 3. */

@@ -197,7 +197,7 @@ describe("buildSwiftModels", () => {
     ]) expect(connect).toContain(`    ${line}\n`);
     const hello = block(swift, "public struct HelloOkV4: Codable, Sendable {");
     for (const line of [
-      "public let type: String", "public let `protocol`: Int", "public let snapshot: SnapshotV4", "public let auth: Auth",
+      "public let type: String", "public let `protocol`: Int", "public let snapshot: SnapshotV4", "public let auth: HelloAuthV4",
       "public let policy: Policy", "public let pluginSurfaceUrls: [String: String]?",
     ]) expect(hello).toContain(`    ${line}\n`);
     expect(hello).toContain("    public struct Server: Codable, Sendable {");
