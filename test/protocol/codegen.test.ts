@@ -201,7 +201,7 @@ describe("buildSwiftModels", () => {
       "public let policy: Policy", "public let pluginSurfaceUrls: [String: String]?",
     ]) expect(hello).toContain(`    ${line}\n`);
     expect(hello).toContain("    public struct Server: Codable, Sendable {");
-    expect(hello).toContain("        public enum Method: String, Codable, Sendable");
+    expect(block(swift, "public struct HelloAuthV4: Codable, Sendable {")).toContain("    public enum Method: String, Codable, Sendable");
     const error = block(swift, "public struct ErrorShape: Codable, Sendable {");
     for (const line of ["public let code: ErrorCode", "public let message: String", "public let details: AnyCodable?", "public let retryAfterMs: Int?"]) {
       expect(error).toContain(`    ${line}\n`);
