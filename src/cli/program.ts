@@ -5,6 +5,7 @@ import { registerCallCommand } from "./call.ts";
 import { CliError, ExitCode } from "./errors.ts";
 import { registerGatewayCommand } from "./gateway.ts";
 import { registerHealthCommand } from "./health.ts";
+import { registerNodeCommand } from "./node.ts";
 import { registerProtocolCommand } from "./protocol.ts";
 import { registerStatusCommand } from "./status.ts";
 import { registerTokenCommand } from "./token.ts";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerCallCommand(program);
   registerTokenCommand(program);
   registerProtocolCommand(program);
+  registerNodeCommand(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

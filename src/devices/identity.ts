@@ -1,0 +1,120 @@
+/**
+ * @module Ed25519 device identity proofs (protocol.md §2.3, protocol-v4.md §4): canonical public
+ * keys, device ids, the signed payload strings, and verification of a connect's `device` block.
+ */
+import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
+import { GatewayError, type ClientInfo, type ConnectAuth, type DeviceProof } from "../protocol/index.ts";
+
+/** DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it. */
+const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+/** Largest accepted distance between `signedAt` and the gateway clock. */
+export const MAX_SIGNATURE_SKEW_MS = 120_000;
+
+/** The failure codes of a device proof, each with its message and `details.reason`. */
+export const DEVICE_AUTH_FAILURES = {
+  DEVICE_AUTH_PUBLIC_KEY_INVALID: ["device public key invalid", "device-public-key"],
+  DEVICE_AUTH_DEVICE_ID_MISMATCH: ["device identity mismatch", "device-id-mismatch"],
+  DEVICE_AUTH_SIGNATURE_EXPIRED: ["device signature expired", "device-signature-stale"],
+  DEVICE_AUTH_NONCE_REQUIRED: ["device nonce required", "device-nonce-missing"],
+  DEVICE_AUTH_NONCE_MISMATCH: ["device nonce mismatch", "device-nonce-mismatch"],
+  DEVICE_AUTH_SIGNATURE_INVALID: ["device signature invalid", "device-signature"],
+} as const;
+/** One of the device proof failure codes. */
+export type DeviceAuthFailure = keyof typeof DEVICE_AUTH_FAILURES;
+
+/** The wire error of a device proof failure (`INVALID_REQUEST`, details `{code, reason}`). */
+export function deviceAuthError(code: DeviceAuthFailure): GatewayError {
+  const [message, reason] = DEVICE_AUTH_FAILURES[code];
+  return new GatewayError("INVALID_REQUEST", message, { details: { code, reason } });
+}
+
+/**
+ * Decodes a public key given as raw base64url/base64 (32 bytes) or as a PEM SPKI.
+ * @returns the raw 32-byte key, or null when it is not an Ed25519 key.
+ */
+export function rawPublicKey(publicKey: string): Buffer | null {
+  try {
+    if (publicKey.includes("BEGIN PUBLIC KEY")) {
+      const der = createPublicKey(publicKey).export({ format: "der", type: "spki" });
+      return der.length === 44 && der.subarray(0, 12).equals(ED25519_SPKI_PREFIX) ? der.subarray(12) : null;
+    }
+    const raw = Buffer.from(publicKey.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    return raw.length === 32 ? raw : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Device id = lowercase hex SHA-256 of the raw public key. */
+export function deviceIdOf(raw: Uint8Array): string {
+  return createHash("sha256").update(raw).digest("hex");
+}
+
+/** The Node key object of a raw Ed25519 public key. */
+export function publicKeyObject(raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
+}
+
+/** Fields that go into a signed payload. */
+export interface SignedFields {
+  deviceId: string;
+  client: Pick<ClientInfo, "id" | "mode" | "platform" | "deviceFamily">;
+  role: string;
+  scopes: readonly string[];
+  signedAt: number;
+  token: string;
+  nonce: string;
+}
+
+const lowerTrim = (s: string | undefined) => (s ?? "").trim().replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/** The UTF-8 string a client signs, for payload version 2 or 3. */
+export function signedPayload(version: 2 | 3, f: SignedFields): string {
+  const base = [`v${version}`, f.deviceId, f.client.id, f.client.mode, f.role, f.scopes.join(","), String(f.signedAt), f.token, f.nonce];
+  if (version === 3) base.push(lowerTrim(f.client.platform), lowerTrim(f.client.deviceFamily));
+  return base.join("|");
+}
+
+/** The token a client puts in its signed payload. */
+export function signedToken(auth: ConnectAuth | undefined): string {
+  return auth?.token ?? auth?.deviceToken ?? auth?.bootstrapToken ?? "";
+}
+
+/** What {@link verifyDeviceProof} checks against. */
+export interface ProofContext {
+  device: DeviceProof;
+  client: ClientInfo;
+  role: string;
+  scopes: readonly string[];
+  auth: ConnectAuth | undefined;
+  /** The nonce of this connection's challenge. */
+  nonce: string;
+  now?: number;
+}
+
+/**
+ * Verifies a connect's device block: key, id, freshness, nonce, then the v3 or v2 signature.
+ * @returns the verified device id and raw public key.
+ * @throws {GatewayError} `INVALID_REQUEST` with the `DEVICE_AUTH_*` details code of the first failure.
+ */
+export function verifyDeviceProof({ device, client, role, scopes, auth, nonce, now = Date.now() }: ProofContext): { deviceId: string; publicKey: Buffer } {
+  const raw = rawPublicKey(device.publicKey);
+  if (!raw) throw deviceAuthError("DEVICE_AUTH_PUBLIC_KEY_INVALID");
+  const deviceId = deviceIdOf(raw);
+  if (deviceId !== device.id.toLowerCase()) throw deviceAuthError("DEVICE_AUTH_DEVICE_ID_MISMATCH");
+  if (Math.abs(now - device.signedAt) > MAX_SIGNATURE_SKEW_MS) throw deviceAuthError("DEVICE_AUTH_SIGNATURE_EXPIRED");
+  if (!device.nonce) throw deviceAuthError("DEVICE_AUTH_NONCE_REQUIRED");
+  if (device.nonce !== nonce) throw deviceAuthError("DEVICE_AUTH_NONCE_MISMATCH");
+  const signature = Buffer.from(device.signature.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  const key = publicKeyObject(raw);
+  const fields: SignedFields = { deviceId, client, role, scopes, signedAt: device.signedAt, token: signedToken(auth), nonce: device.nonce };
+  const valid = ([3, 2] as const).some((v) => {
+    try {
+      return verify(null, Buffer.from(signedPayload(v, fields)), key, signature);
+    } catch {
+      return false; // malformed signature bytes
+    }
+  });
+  if (!valid) throw deviceAuthError("DEVICE_AUTH_SIGNATURE_INVALID");
+  return { deviceId, publicKey: raw };
+}
