@@ -3,6 +3,7 @@
  * as the server: challenge, `connect` (optionally with a signed device identity and a stored device
  * token), requests with timeouts, and events after `hello-ok`.
  */
+import { describeTlsFailure, prepareWebSocket } from "../tls/index.ts";
 import { EventFrame, ResponseFrame, matches, type ErrorShape, type HelloOkV3, type HelloOkV4 } from "../protocol/index.ts";
 import { ConnectChallengePayload } from "../protocol/events.ts";
 import { clearDeviceToken, saveDeviceToken } from "../devices/device-auth-store.ts";
@@ -15,6 +16,10 @@ export interface ClientOptions extends ConnectParamsOptions {
   url: string;
   /** Per request and for the handshake. @default 10000 */
   timeoutMs?: number;
+  /** `--tls-fingerprint`: the SHA-256 fingerprint the gateway's certificate must have (wss:// only). */
+  tlsFingerprint?: string;
+  /** `--insecure`: allow plaintext ws:// to a remote host, or an unverified wss:// certificate. */
+  insecure?: boolean;
   /** Called for every event after `hello-ok` (never for `connect.challenge`). */
   onEvent?: (frame: EventFrame, client: GatewayClient) => void;
   /** Called once when the socket closes, after pending requests were rejected. */
@@ -60,7 +65,7 @@ export class GatewayClient {
    */
   static async connect(opts: ClientOptions): Promise<GatewayClient> {
     const { url, timeoutMs = 10_000 } = opts;
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, await prepareWebSocket(url, { pin: opts.tlsFingerprint, insecure: opts.insecure, timeoutMs }));
     const client = new GatewayClient(ws, opts, timeoutMs);
     const challenge = new Promise<Challenge>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -78,7 +83,11 @@ export class GatewayClient {
           resolve({ nonce: payload?.nonce, ts: payload?.ts });
         } else client.onFrame(frame);
       });
-      ws.addEventListener("error", () => { clearTimeout(timer); reject(new Error(`cannot connect to ${url} (is the gateway running?)`)); });
+      ws.addEventListener("error", (ev) => {
+        clearTimeout(timer);
+        const hint = describeTlsFailure((ev as ErrorEvent).error, { pinned: opts.tlsFingerprint !== undefined });
+        reject(new Error(hint ? `cannot connect to ${url}: ${hint}` : `cannot connect to ${url} (is the gateway running?)`));
+      });
       ws.addEventListener("close", (ev) => {
         clearTimeout(timer);
         client.onSocketClose(ev.code, ev.reason);

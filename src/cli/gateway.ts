@@ -48,12 +48,18 @@ async function runGateway(flags: GatewayFlags): Promise<void> {
   }
   const httpUrl = gateway.url.replace(/^ws/, "http");
   if (flags.json) {
-    printJson({ url: gateway.url, http: httpUrl, pid: process.pid, version: VERSION, authMode: loaded.authMode, tokenGenerated: gateway.tokenGenerated });
+    printJson({
+      url: gateway.url, http: httpUrl, pid: process.pid, version: VERSION, authMode: loaded.authMode, tokenGenerated: gateway.tokenGenerated,
+      ...(gateway.tlsFingerprint && { tlsFingerprint: gateway.tlsFingerprint }),
+    });
   } else {
     printLines(
       `Mayros gateway ${VERSION} listening on ${gateway.url} (HTTP ${httpUrl})`,
       ...(gateway.tokenGenerated
         ? [`A gateway token was generated and stored (shown once): ${gateway.token}`]
+        : []),
+      ...(gateway.tlsFingerprint
+        ? [`TLS certificate SHA-256 fingerprint: ${gateway.tlsFingerprint}`, `Remote clients pin it: --url ${gateway.url} --tls-fingerprint ${gateway.tlsFingerprint}`]
         : []),
       loaded.authMode === "token" ? "Clients authenticate with the gateway token; print it any time with `mayros token` (from source: `bun src/main.ts token`)." : `Auth mode: ${loaded.authMode}.`,
     );

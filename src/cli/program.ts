@@ -2,10 +2,12 @@
 import { Command, CommanderError } from "commander";
 import { VERSION, COMMIT } from "../version.ts";
 import { registerCallCommand } from "./call.ts";
+import { registerDevicesCommand } from "./devices.ts";
 import { CliError, ExitCode } from "./errors.ts";
 import { registerGatewayCommand } from "./gateway.ts";
 import { registerHealthCommand } from "./health.ts";
 import { registerNodeCommand } from "./node.ts";
+import { registerNodesCommand } from "./nodes.ts";
 import { registerProtocolCommand } from "./protocol.ts";
 import { registerStatusCommand } from "./status.ts";
 import { registerTokenCommand } from "./token.ts";
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerTokenCommand(program);
   registerProtocolCommand(program);
   registerNodeCommand(program);
+  registerDevicesCommand(program);
+  registerNodesCommand(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -1,10 +1,11 @@
 /** @module Which gateway a CLI command talks to: `--url`/`--token`/`--password`, else the local config and state. */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig, ConfigError } from "../config/index.ts";
 import { openDatabase, settingsRepo } from "../store/index.ts";
 import { resolveBindHost } from "../gateway/net.ts";
 import { GENERATED_TOKEN_KEY } from "../gateway/token.ts";
+import { fingerprintOf } from "../tls/index.ts";
 import { CliError, ExitCode } from "./errors.ts";
 
 /** Flags shared by every command that talks to a gateway. */
@@ -14,6 +15,8 @@ export interface ClientFlags {
   password?: string;
   json?: boolean;
   timeout?: string;
+  tlsFingerprint?: string;
+  insecure?: boolean;
 }
 
 /** A resolved target. */
@@ -22,6 +25,8 @@ export interface Target {
   token?: string;
   password?: string;
   timeoutMs: number;
+  tlsFingerprint?: string;
+  insecure?: boolean;
 }
 
 /**
@@ -34,7 +39,7 @@ export function resolveTarget(flags: ClientFlags, env: NodeJS.ProcessEnv = proce
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new CliError(`--timeout: expected a positive number of milliseconds, got "${flags.timeout}"`, ExitCode.USAGE);
   if (flags.url) {
     if (!/^wss?:\/\//.test(flags.url)) throw new CliError(`--url: expected ws://host:port or wss://host:port, got "${flags.url}"`, ExitCode.USAGE);
-    return { url: flags.url, token: flags.token, password: flags.password, timeoutMs };
+    return { url: flags.url, token: flags.token, password: flags.password, timeoutMs, tlsFingerprint: flags.tlsFingerprint, insecure: flags.insecure };
   }
   const local = localCredentials(env);
   return {
@@ -42,11 +47,13 @@ export function resolveTarget(flags: ClientFlags, env: NodeJS.ProcessEnv = proce
     token: flags.token ?? local.token,
     password: flags.password ?? local.password,
     timeoutMs,
+    tlsFingerprint: flags.tlsFingerprint ?? local.tlsFingerprint,
+    insecure: flags.insecure,
   };
 }
 
 /** The local gateway's URL and credentials, from config, env and the state database. */
-export function localCredentials(env: NodeJS.ProcessEnv = process.env): { url: string; token?: string; password?: string } {
+export function localCredentials(env: NodeJS.ProcessEnv = process.env): { url: string; token?: string; password?: string; tlsFingerprint?: string } {
   let loaded;
   try {
     loaded = loadConfig({ env });
@@ -56,11 +63,18 @@ export function localCredentials(env: NodeJS.ProcessEnv = process.env): { url: s
   }
   const gw = loaded.config.gateway;
   const host = ["loopback", "auto", "lan", "0.0.0.0"].includes(gw.bind) ? "127.0.0.1" : gw.bind === "tailnet" ? tailnetHost() : gw.bind;
+  // With TLS on, pin the gateway's own certificate: this CLI runs on the same host.
+  const tlsFingerprint = gw.tls.enabled ? localCertFingerprint(gw.tls.certPath ?? join(loaded.paths.stateDir, "tls", "gateway-cert.pem")) : undefined;
   return {
-    url: `ws://${host.includes(":") ? `[${host}]` : host}:${gw.port}`,
+    url: `${gw.tls.enabled ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${gw.port}`,
     token: gw.auth.token ?? storedToken(loaded.paths.stateDir),
     password: gw.auth.password,
+    ...(tlsFingerprint && { tlsFingerprint }),
   };
+}
+
+function localCertFingerprint(certPath: string): string | undefined {
+  return existsSync(certPath) ? fingerprintOf(readFileSync(certPath, "utf8")) : undefined;
 }
 
 /** The Tailscale address a `bind: "tailnet"` gateway listens on. */

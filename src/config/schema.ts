@@ -33,6 +33,17 @@ export const AuthConfig = Type.Object(
   Section,
 );
 
+/** TLS for remote use (`gateway.tls`). */
+export const TlsConfig = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: "Serve wss:// and https:// instead of ws:// and http://." }),
+    certPath: Type.Optional(Type.String({ minLength: 1, description: "PEM certificate (chain) file." })),
+    keyPath: Type.Optional(Type.String({ minLength: 1, description: "PEM private key file." })),
+    autoGenerate: Type.Boolean({ default: true, description: "Without certPath/keyPath, create a self-signed certificate once in the state dir." }),
+  },
+  Section,
+);
+
 /** The gateway server (`gateway`). */
 export const GatewayConfig = Type.Object(
   {
@@ -69,6 +80,23 @@ export const GatewayConfig = Type.Object(
       },
       Section,
     ),
+    nodes: Type.Object(
+      {
+        allowCommands: Type.Array(Type.String(), { default: [], description: "Node commands allowed beyond the platform defaults (dangerous ones only here)." }),
+        denyCommands: Type.Array(Type.String(), { default: [], description: "Node commands never allowed." }),
+      },
+      Section,
+    ),
+    tls: TlsConfig,
+  },
+  Section,
+);
+
+/** The canvas host (`canvasHost`): agent-editable pages served on the gateway port. */
+export const CanvasHostConfig = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true, description: "Serve /__mayros__/canvas/ and /__mayros__/a2ui/." }),
+    liveReload: Type.Boolean({ default: true, description: "Reload open canvas pages when their files change." }),
   },
   Section,
 );
@@ -94,6 +122,7 @@ export const MayrosConfig = Type.Object(
     $schema: Type.Optional(Type.String()),
     gateway: GatewayConfig,
     logging: LoggingConfig,
+    canvasHost: CanvasHostConfig,
   },
   { ...Closed, default: {}, $id: "MayrosConfig", title: "Mayros config" },
 );
@@ -122,5 +151,7 @@ export const CONFIG_UI_HINTS: Record<string, ConfigUiHint> = {
   "gateway.trustedProxies": { label: "Trusted proxies", help: "Proxy IPs whose X-Forwarded-For is trusted." },
   "gateway.pairing.autoApproveLocal": { label: "Auto-approve local pairing" },
   "gateway.controlUi.allowedOrigins": { label: "Control UI origins", help: "Extra browser origins allowed to connect." },
+  "gateway.nodes.allowCommands": { label: "Allowed node commands", help: "Extra commands nodes may run, e.g. camera.snap." },
+  "gateway.tls.enabled": { label: "TLS", help: "wss:// with a self-signed certificate unless certPath/keyPath are set." },
   "logging.level": { label: "Log level", help: "debug, info, warn or error." },
 };

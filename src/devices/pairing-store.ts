@@ -4,6 +4,7 @@
  */
 import type { Database } from "bun:sqlite";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { scopesCover } from "../protocol/index.ts";
 
 /** How long a pairing request waits for a decision. */
 export const PENDING_TTL_MS = 5 * 60_000;
@@ -118,9 +119,12 @@ export class PairingStore {
         remoteIp: pending.remoteIp, createdAtMs: keep?.createdAtMs ?? now, approvedAtMs: now,
       };
       if (!keep) this.db.query("DELETE FROM device_tokens WHERE device_id = ?").run(device.deviceId);
+      // An upsert, not INSERT OR REPLACE: a replace deletes the row and would cascade to the tokens.
       this.db.query(
-        `INSERT OR REPLACE INTO devices (device_id, public_key, display_name, platform, device_family, client_id, client_mode, roles, approved_scopes, remote_ip, created_at, approved_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO devices (device_id, public_key, display_name, platform, device_family, client_id, client_mode, roles, approved_scopes, remote_ip, created_at, approved_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT(device_id) DO UPDATE SET public_key = ?2, display_name = ?3, platform = ?4, device_family = ?5, client_id = ?6,
+           client_mode = ?7, roles = ?8, approved_scopes = ?9, remote_ip = ?10, created_at = ?11, approved_at = ?12`,
       ).run(device.deviceId, device.publicKey, device.displayName ?? null, device.platform ?? null, device.deviceFamily ?? null,
         device.clientId, device.clientMode, json(device.roles), json(device.approvedScopes), device.remoteIp, device.createdAtMs, device.approvedAtMs);
       this.db.query("DELETE FROM device_pending WHERE request_id = ?").run(requestId);
@@ -146,6 +150,11 @@ export class PairingStore {
     return row ? toDevice(row) : undefined;
   }
 
+  /** Sets a paired device's display name; false when it is not paired. */
+  rename(deviceId: string, displayName: string): boolean {
+    return this.db.query("UPDATE devices SET display_name = ? WHERE device_id = ?").run(displayName, deviceId).changes > 0;
+  }
+
   /** Removes a paired device and its tokens. */
   removeDevice(deviceId: string): boolean {
     return this.db.transaction(() => {
@@ -165,7 +174,7 @@ export class PairingStore {
    */
   ensureToken(deviceId: string, role: string, scopes: string[]): IssuedToken | undefined {
     const current = this.listTokens(deviceId).find((t) => t.role === role);
-    if (current && current.revokedAtMs === undefined && scopes.every((s) => current.scopes.includes(s))) return undefined;
+    if (current && current.revokedAtMs === undefined && scopesCover(current.scopes, scopes)) return undefined;
     return this.mint(deviceId, role, scopes, current !== undefined);
   }
 
@@ -192,7 +201,7 @@ export class PairingStore {
     if (!row || row.revoked_at !== null) return undefined;
     if (!timingSafeEqual(hashToken(token), Buffer.from(row.token_hash as Uint8Array))) return undefined;
     const info = toToken(row);
-    if (!scopes.every((s) => info.scopes.includes(s))) return undefined;
+    if (!scopesCover(info.scopes, scopes)) return undefined;
     this.db.query("UPDATE device_tokens SET last_used_at = ? WHERE device_id = ? AND role = ?").run(this.now(), deviceId, role);
     return info;
   }

@@ -8,10 +8,17 @@ import { CloseCode, type ClientInfo, type ErrorShape, type ProtocolVersion, type
 
 /** Data Bun keeps on each socket. */
 export interface SocketData {
+  /** `control`: the protocol socket; `reload`: a canvas page waiting for live-reload messages. */
+  kind: "control" | "reload";
   connId: string;
+  /** The client's address (the forwarded one when the request came through a trusted proxy). */
   remoteAddress: string;
   isLoopback: boolean;
+  /** Loopback or this host's own tailnet address, and not forwarded by an untrusted proxy. */
+  isLocal: boolean;
   origin: string | null;
+  /** The Host header of the upgrade request (to build URLs the client can reach). */
+  host: string | null;
 }
 
 /** Buffer limits of a connection's send path. */
@@ -32,8 +39,17 @@ export interface Identity {
   scopes: ReadonlySet<string>;
   client: ClientInfo;
   caps: readonly string[];
+  /** Commands a node declared (a claim: the gateway filters them through its allowlist). */
+  commands: readonly string[];
+  permissions: Readonly<Record<string, boolean>>;
   authMethod: string;
   deviceId?: string;
+  /** A device token minted during this connect, returned once in hello-ok. */
+  issuedToken?: { token: string; issuedAtMs: number };
+  /** When set, the only methods this connection may call (remote connects without a device). */
+  methodAllowlist?: ReadonlySet<string>;
+  /** The canvas capability minted for a node. */
+  canvasCapability?: string;
 }
 
 /** Largest UTF-8 byte length of a close reason allowed by RFC 6455. */
@@ -62,6 +78,7 @@ export class Connection {
   get id(): string { return this.ws.data.connId; }
   get remoteAddress(): string { return this.ws.data.remoteAddress; }
   get isLoopback(): boolean { return this.ws.data.isLoopback; }
+  get isLocal(): boolean { return this.ws.data.isLocal; }
 
   /** Sends one serialized frame; returns false when it was not sent (dropped or socket closing). */
   sendText(text: string, droppable = false): boolean {

@@ -2,6 +2,11 @@
 import type { StateVersion } from "../protocol/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { ConfigService } from "../config/service.ts";
+import type { CapabilityStore } from "../canvas/capabilities.ts";
+import type { PairingStore } from "../devices/pairing-store.ts";
+import type { NodePairingStore } from "../nodes/pairing-store.ts";
+import type { CommandPolicyConfig } from "../nodes/policy.ts";
+import type { NodeRegistry } from "../nodes/registry.ts";
 import type { Broadcaster } from "./broadcast.ts";
 import type { Connection } from "./connection.ts";
 import type { HealthMonitor } from "./health.ts";
@@ -24,6 +29,20 @@ export interface GatewayServices {
   presence: PresenceRegistry;
   health: HealthMonitor;
   config: ConfigService;
+  /** Device pairing: pending requests, paired devices, hashed device tokens. */
+  pairing: PairingStore;
+  /** Legacy node pairing (`node.pair.*`); does not gate the WebSocket handshake. */
+  nodePairing: NodePairingStore;
+  /** Connected nodes and in-flight `node.invoke` calls. */
+  nodes: NodeRegistry;
+  /** The server-side node command allowlist config. */
+  nodeCommandPolicy(): CommandPolicyConfig;
+  /** Canvas capability URLs for nodes. */
+  canvas: {
+    capabilities: CapabilityStore;
+    /** The capability-scoped canvas host URL, on the host name `conn` used to reach us when given. */
+    hostUrl(capability: string, conn?: Connection): string;
+  };
   /** System events queued for the main session (consumed by the agent runtime). */
   systemEvents: string[];
   /** Current presence and health versions. */

@@ -72,7 +72,11 @@ export class Dispatcher {
     if (method === "connect") throw new GatewayError("INVALID_REQUEST", "invalid request: already connected");
     if (!spec || !handler) throw new GatewayError("INVALID_REQUEST", `unknown method: ${method}`);
     if (spec.role !== identity.role) throw new GatewayError("INVALID_REQUEST", `unauthorized role: ${identity.role}`);
-    if (spec.scope !== null && !hasScope(identity.scopes, spec.scope)) throw missingScopeError(identity.protocol, spec.scope);
+    const listed = identity.methodAllowlist?.has(method);
+    if (identity.methodAllowlist && !listed) {
+      throw new GatewayError("FORBIDDEN", `${method} needs a paired device: connect with a device identity`, { details: { code: "DEVICE_IDENTITY_REQUIRED" } });
+    }
+    if (!listed && spec.scope !== null && !hasScope(identity.scopes, spec.scope)) throw missingScopeError(identity.protocol, spec.scope);
     // Omitted params are validated as `{}`, so a method with required fields names the first one.
     const params = rawParams ?? {};
     const problem = firstError(spec.params, params);

@@ -1,34 +1,36 @@
-/** @module Starts and stops one gateway: lock, database, token, logger, services, the server and its timers. */
+/** @module Starts and stops one gateway: lock, database, token, logger, TLS, canvas host, services, the server and its timers. */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "bun";
 import type { Database } from "bun:sqlite";
 import { CloseCode } from "../protocol/index.ts";
-import { createConfigService } from "../config/service.ts";
 import type { LoadedConfig } from "../config/index.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import { RotatingFile } from "../logging/rotating-file.ts";
 import { acquireGatewayLock, openDatabase, settingsRepo } from "../store/index.ts";
-import { VERSION, COMMIT } from "../version.ts";
+import { VERSION } from "../version.ts";
 import type { AuthSettings } from "./auth.ts";
-import { Broadcaster } from "./broadcast.ts";
+import { createCanvasHost, type CanvasHost } from "./canvas-host.ts";
 import type { SocketData } from "./connection.ts";
 import type { GatewayServices, MethodTable } from "./context.ts";
 import { Dispatcher } from "./dispatch.ts";
-import { HealthMonitor } from "./health.ts";
 import { createHttpApp } from "./http.ts";
 import { DedupeCache } from "./idempotency.ts";
 import { startMaintenance } from "./maintenance.ts";
 import { configMethods } from "./methods/config.ts";
+import { devicesMethods } from "./methods/devices.ts";
 import { logsMethods } from "./methods/logs.ts";
+import { nodePairingMethods } from "./methods/node-pairing.ts";
+import { nodesMethods } from "./methods/nodes.ts";
 import { systemMethods } from "./methods/system.ts";
 import { resolveBindHost } from "./net.ts";
-import { PresenceRegistry } from "./presence.ts";
 import { AuthRateLimiter } from "./rate-limit.ts";
-import { ConnectionRegistry } from "./registry.ts";
 import { startServer } from "./server.ts";
+import { createServices } from "./services.ts";
 import { createSocketHandlers } from "./sockets.ts";
+import { resolveServerTls } from "./tls.ts";
 import { resolveGatewayToken } from "./token.ts";
+import { createUpgradeClassifier } from "./upgrade.ts";
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -48,6 +50,8 @@ export interface Gateway {
   token?: string;
   /** True when the token was generated on this start (show it once). */
   tokenGenerated: boolean;
+  /** SHA-256 fingerprint of the TLS certificate, when serving wss://. */
+  tlsFingerprint?: string;
   log: Logger;
   services: GatewayServices;
   /** Sends `shutdown`, closes every socket with 1012 and releases the state dir. Idempotent. */
@@ -57,7 +61,9 @@ export interface Gateway {
 /** How long a stop waits for sockets to close before cutting them. */
 const STOP_GRACE_MS = 2000;
 
-const HANDLERS: MethodTable = { ...systemMethods, ...logsMethods, ...configMethods };
+const HANDLERS: MethodTable = {
+  ...systemMethods, ...logsMethods, ...configMethods, ...devicesMethods, ...nodesMethods, ...nodePairingMethods,
+};
 
 /** Starts a gateway from a loaded config. */
 export async function startGateway({ loaded, verbose = false, logToStderr = true }: GatewayOptions): Promise<Gateway> {
@@ -66,6 +72,7 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   const lock = acquireGatewayLock(paths.stateDir, gw.port);
   let db: Database | undefined;
+  let canvas: CanvasHost | undefined;
   try {
     db = openDatabase(join(paths.stateDir, "state.db"));
     const logFile = join(paths.stateDir, "logs", "gateway.log");
@@ -76,66 +83,80 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
     log.addSecret(auth.token);
     log.addSecret(auth.password);
 
-    const startedAt = Date.now();
-    const bootId = crypto.randomUUID();
-    const registry = new ConnectionRegistry();
-    const presence = new PresenceRegistry(VERSION, bootId);
-    const health = new HealthMonitor();
     const host = resolveBindHost(gw.bind);
-    const services: GatewayServices = {
-      version: VERSION, commit: COMMIT, bootId, startedAt, listen: { host, port: gw.port }, stateDir: paths.stateDir,
-      authMode, logFile, log, registry, broadcaster: new Broadcaster(registry), presence, health,
-      config: createConfigService(loaded), systemEvents: [],
-      stateVersion: () => ({ presence: presence.version, health: health.version }),
-    };
+    const tls = await resolveServerTls(gw.tls, paths.stateDir, host);
+    let port = gw.port;
+    canvas = await createCanvasHost({
+      stateDir: paths.stateDir, enabled: config.canvasHost.enabled, liveReload: config.canvasHost.liveReload, auth: () => auth,
+      trustedProxies: gw.trustedProxies, scheme: tls ? "https" : "http", fallbackHost: () => hostPort(host, port), log,
+    });
+    const services = createServices({ loaded, db, log, logFile, host, canvas });
     const dispatcher = new Dispatcher(HANDLERS, services, new DedupeCache());
     const hardBytes = gw.maxBufferedBytes * 2;
     let ready = false;
     const server: Server<SocketData> = startServer({
       host, port: gw.port, maxPayload: gw.maxPayload, backpressureLimit: hardBytes + gw.maxPayload,
-      app: createHttpApp({ version: VERSION, startedAt, isReady: () => ready }),
+      ...(tls && { tls: { cert: tls.cert, key: tls.key } }),
+      app: createHttpApp({ version: VERSION, startedAt: services.startedAt, isReady: () => ready, mounts: canvas.routes ? [canvas.routes] : [] }),
+      classifyUpgrade: createUpgradeClassifier({ trustedProxies: () => gw.trustedProxies, admitsReload: canvas.admitsReload }),
       sockets: createSocketHandlers({
-        services, dispatcher, verbose,
+        services, dispatcher, verbose, reloadHub: canvas.hub,
         handshake: {
-          rateLimiter: new AuthRateLimiter(gw.auth.rateLimit),
-          auth: () => auth,
+          credentials: {
+            auth: () => auth, pairing: services.pairing,
+            sharedLimiter: new AuthRateLimiter(gw.auth.rateLimit), deviceTokenLimiter: new AuthRateLimiter(gw.auth.rateLimit),
+            onLockout: (ip, lockoutMs) => log.warn("auth lockout", { ip, lockoutMs }),
+          },
+          deviceGate: { pairing: services.pairing, broadcaster: services.broadcaster, autoApproveLocal: () => gw.pairing.autoApproveLocal },
           policy: () => ({ maxPayload: gw.maxPayload, maxBufferedBytes: gw.maxBufferedBytes, tickIntervalMs: gw.tickIntervalMs }),
         },
         limits: () => ({ softBytes: gw.maxBufferedBytes, hardBytes }),
         handshakeTimeoutMs: () => gw.handshakeTimeoutMs,
       }),
     });
-    const port = server.port ?? gw.port;
+    port = server.port ?? gw.port;
     services.listen = { host, port };
     const stopTimers = startMaintenance(services, gw);
     ready = true;
-    const url = `ws://${host.includes(":") ? `[${host}]` : host}:${port}`;
-    log.info("gateway listening", { url, authMode, pid: process.pid, version: VERSION });
+    const url = `${tls ? "wss" : "ws"}://${hostPort(host, port)}`;
+    log.info("gateway listening", { url, authMode, pid: process.pid, version: VERSION, ...(tls && { tlsFingerprint: tls.fingerprint256 }) });
 
+    const runningCanvas = canvas;
+    const database = db;
     let stopping: Promise<void> | null = null;
     const stop = (reason = "gateway stopping", restartExpectedMs?: number): Promise<void> => {
       stopping ??= (async () => {
         ready = false;
         stopTimers();
+        runningCanvas.close();
         services.broadcaster.broadcast("shutdown", { reason, ...(restartExpectedMs !== undefined && { restartExpectedMs }) });
         // Unregister first: each close runs the close handler at once, whose presence broadcast must
         // not reach the sockets still to be closed (`shutdown` is the last event a client gets).
-        const conns = [...registry.values()];
-        for (const conn of conns) registry.remove(conn);
+        const conns = [...services.registry.values()];
+        for (const conn of conns) services.registry.remove(conn);
         for (const conn of conns) conn.close(CloseCode.SERVICE_RESTART, "service restart");
         // Let sockets finish their close handshakes, but never wait on a dead peer for long.
         await Promise.race([server.stop(), Bun.sleep(STOP_GRACE_MS)]);
         await server.stop(true);
         log.info("gateway stopped", { reason });
-        db?.close();
+        database.close();
         lock.release();
       })();
       return stopping;
     };
-    return { url, host, port, token: resolved?.token, tokenGenerated: resolved?.generated ?? false, log, services, stop };
+    return {
+      url, host, port, token: resolved?.token, tokenGenerated: resolved?.generated ?? false,
+      tlsFingerprint: tls?.fingerprint256, log, services, stop,
+    };
   } catch (err) {
+    canvas?.close();
     db?.close();
     lock.release();
     throw err;
   }
+}
+
+/** `host:port`, with IPv6 hosts bracketed. */
+function hostPort(host: string, port: number): string {
+  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
 }

@@ -8,20 +8,22 @@ import {
   firstError, matches, negotiateProtocol, limits, type Policy, type ProtocolVersion, type Role,
 } from "../protocol/index.ts";
 import type { ConnectParams as ConnectParamsT } from "../protocol/connect.ts";
-import { authorizeShared, type AuthSettings } from "./auth.ts";
-import { authFailedError, rateLimitedError } from "./auth-errors.ts";
+import { verifyDeviceProof } from "../devices/identity.ts";
+import { checkCredentials, type CredentialDeps } from "./connect-auth.ts";
 import type { Connection, Identity } from "./connection.ts";
+import { admitDevice, PairingRequired, type DeviceGateDeps } from "./device-gate.ts";
 import type { GatewayServices } from "./context.ts";
 import { buildHello } from "./hello.ts";
-import type { AuthRateLimiter } from "./rate-limit.ts";
 
 /** What the handshake needs from the gateway. */
 export interface HandshakeDeps {
   services: GatewayServices;
-  rateLimiter: AuthRateLimiter;
-  auth: () => AuthSettings;
+  credentials: CredentialDeps;
+  deviceGate: DeviceGateDeps;
   policy: () => Policy;
   methods: () => string[];
+  /** Called after authentication, before hello-ok (registers nodes, mints canvas capabilities). */
+  onAuthenticated: (conn: Connection) => void;
   /** Called once the connection is open and hello-ok was sent. */
   onOpen: (conn: Connection) => void;
 }
@@ -45,6 +47,7 @@ export function handleFirstFrame(conn: Connection, text: string, deps: Handshake
     if (frame.method !== "connect") throw reject(new GatewayError("INVALID_REQUEST", "invalid handshake: first request must be connect"));
     const identity = authenticate(conn, frame.params, deps);
     conn.identity = identity;
+    deps.onAuthenticated(conn);
     conn.state = "open";
     conn.clearHandshakeTimer();
     conn.respondOk(frame.id, buildHello(conn, deps.services, deps.methods(), deps.policy()));
@@ -70,6 +73,9 @@ function parseFrame(text: string): object {
   return frame;
 }
 
+/** Methods a remote connect without a device identity may call (Decision, see the spec decisions). */
+const DEVICELESS_REMOTE_METHODS: ReadonlySet<string> = new Set(["health", "status"]);
+
 function authenticate(conn: Connection, rawParams: unknown, deps: HandshakeDeps): Identity {
   const problem = firstError(ConnectParams, rawParams);
   if (problem) throw reject(new GatewayError("INVALID_REQUEST", `invalid connect params: ${problem}`));
@@ -82,15 +88,51 @@ function authenticate(conn: Connection, rawParams: unknown, deps: HandshakeDeps)
   const protocol = negotiate(params);
   const role = params.role ?? "operator";
   if (role !== "operator" && role !== "node") throw reject(new GatewayError("INVALID_REQUEST", "invalid role"));
-  const method = checkSharedSecret(conn, params, deps);
-  return {
-    protocol,
-    role: role as Role,
-    scopes: new Set(role === "node" ? [] : params.scopes ?? []),
-    client: params.client,
-    caps: params.caps ?? [],
-    authMethod: method,
+  const signedScopes = params.scopes ?? [];
+  const scopes = role === "node" ? [] : signedScopes;
+  const device = params.device
+    ? guarded(() => verifyDeviceProof({ device: params.device!, client: params.client, role, scopes: signedScopes, auth: params.auth, nonce: conn.nonce }))
+    : undefined;
+  const authMethod = guarded(() => checkCredentials(conn, params.auth, device, role, scopes, deps.credentials));
+  const identity: Identity = {
+    protocol, role, scopes: new Set(scopes), client: params.client, caps: params.caps ?? [],
+    commands: params.commands ?? [], permissions: params.permissions ?? {}, authMethod,
   };
+  if (!device) return admitDeviceless(conn, identity);
+  identity.deviceId = device.deviceId;
+  try {
+    const issued = admitDevice({
+      deviceId: device.deviceId, publicKey: device.publicKey.toString("base64url"), client: params.client, role, scopes,
+      remoteIp: conn.remoteAddress, isLocal: conn.isLocal, protocol, authMethod,
+    }, deps.deviceGate);
+    if (issued) identity.issuedToken = { token: issued.token, issuedAtMs: issued.rotatedAtMs ?? issued.createdAtMs };
+  } catch (err) {
+    if (err instanceof PairingRequired) throw new Rejection(err.error, CloseCode.POLICY_VIOLATION, err.closeReason);
+    throw err;
+  }
+  return identity;
+}
+
+/**
+ * A connect without a device identity: nodes need one; operators keep their scopes over a local
+ * connection, and a remote one may only call `health` and `status`.
+ */
+function admitDeviceless(conn: Connection, identity: Identity): Identity {
+  if (identity.role === "node") {
+    throw reject(new GatewayError("NOT_PAIRED", "device identity required", { details: { code: "DEVICE_IDENTITY_REQUIRED" } }));
+  }
+  if (conn.isLocal) return identity;
+  return { ...identity, scopes: new Set(), methodAllowlist: DEVICELESS_REMOTE_METHODS };
+}
+
+/** Runs a check whose GatewayError rejects the handshake with close 1008. */
+function guarded<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof GatewayError) throw reject(err);
+    throw err;
+  }
 }
 
 function negotiate(params: ConnectParamsT): ProtocolVersion {
@@ -105,18 +147,4 @@ function negotiate(params: ConnectParamsT): ProtocolVersion {
     }),
     CloseCode.PROTOCOL_ERROR,
   );
-}
-
-function checkSharedSecret(conn: Connection, params: ConnectParamsT, deps: HandshakeDeps): string {
-  const { rateLimiter } = deps;
-  const wait = rateLimiter.retryAfterMs(conn.remoteAddress, conn.isLoopback);
-  if (wait > 0) throw reject(rateLimitedError(wait));
-  const result = authorizeShared(deps.auth(), params.auth);
-  if (result.ok) {
-    rateLimiter.recordSuccess(conn.remoteAddress);
-    return result.method;
-  }
-  const lockout = rateLimiter.recordFailure(conn.remoteAddress, conn.isLoopback);
-  if (lockout > 0) deps.services.log.warn("auth lockout", { ip: conn.remoteAddress, lockoutMs: lockout });
-  throw reject(authFailedError(result.reason));
 }

@@ -19,8 +19,14 @@ export function buildHello(conn: Connection, s: GatewayServices, methods: string
   };
   const features = { methods: methods.filter((m) => m !== "connect"), events: ADVERTISED_EVENTS };
   const server = { version: s.version, connId: conn.id };
+  const issued = id.issuedToken;
+  const canvasUrl = id.canvasCapability ? s.canvas.hostUrl(id.canvasCapability) : undefined;
   if (id.protocol === 3) {
-    return { type: "hello-ok", protocol: 3, server, features, snapshot, policy };
+    return {
+      type: "hello-ok", protocol: 3, server, features, snapshot, policy,
+      ...(canvasUrl && { canvasHostUrl: canvasUrl }),
+      ...(issued && { auth: { deviceToken: issued.token, role: id.role, scopes: [...id.scopes], issuedAtMs: issued.issuedAtMs } }),
+    };
   }
   return {
     type: "hello-ok",
@@ -28,7 +34,11 @@ export function buildHello(conn: Connection, s: GatewayServices, methods: string
     server: { ...server, bootId: s.bootId },
     features: { ...features, capabilities: [] },
     snapshot: { ...snapshot, suspension: { phase: "accepting" } },
-    auth: { method: id.authMethod as HelloOkV4["auth"]["method"], role: id.role, scopes: [...id.scopes] },
+    auth: {
+      method: id.authMethod as HelloOkV4["auth"]["method"], role: id.role, scopes: [...id.scopes],
+      ...(issued && { deviceToken: issued.token, issuedAtMs: issued.issuedAtMs }),
+    },
     policy,
+    ...(canvasUrl && { pluginSurfaceUrls: { canvas: canvasUrl } }),
   };
 }

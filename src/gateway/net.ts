@@ -1,10 +1,10 @@
 /** @module Address helpers: loopback detection and resolving `--bind` to a listen host. */
 import { networkInterfaces } from "node:os";
 
-/** True for 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
+/** True for 127.0.0.0/8, ::1 and their IPv4-mapped forms (addresses, not host names). */
 export function isLoopbackAddress(address: string): boolean {
-  const a = address.startsWith("::ffff:") ? address.slice(7) : address;
-  return a === "::1" || a.startsWith("127.") || a === "localhost";
+  const a = stripMapped(address);
+  return a === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
 }
 
 /** The first Tailscale (100.64.0.0/10) IPv4 address of this host, if any. */
@@ -39,4 +39,38 @@ export function resolveBindHost(bind: string): string {
     default:
       return bind;
   }
+}
+
+/** Where a request really comes from. */
+export interface ClientOrigin {
+  /** The client's address: the forwarded one when a trusted proxy forwarded it. */
+  address: string;
+  isLoopback: boolean;
+  /** Loopback or this host's own tailnet address, with no proxy headers from an untrusted source. */
+  isLocal: boolean;
+}
+
+const PROXY_HEADERS = ["x-forwarded-for", "x-real-ip", "forwarded"];
+
+/**
+ * Resolves the client behind a request. Proxy headers count only from `trustedProxies`; from
+ * anyone else they make the request non-local (a proxy on this host must not turn remote users local).
+ */
+export function clientOrigin(remote: string, headers: Headers, trustedProxies: readonly string[]): ClientOrigin {
+  const forwarded = headers.get("x-forwarded-for");
+  const hasProxyHeaders = PROXY_HEADERS.some((h) => headers.has(h));
+  if (!hasProxyHeaders) {
+    const isLoopback = isLoopbackAddress(remote);
+    return { address: remote, isLoopback, isLocal: isLoopback || remote === tailnetAddress() };
+  }
+  if (!trustedProxies.includes(stripMapped(remote)) || !forwarded) return { address: remote, isLoopback: false, isLocal: false };
+  // The nearest address that is not one of our proxies is the client.
+  const hops = forwarded.split(",").map((h) => h.trim()).filter(Boolean);
+  const client = [...hops].reverse().find((h) => !trustedProxies.includes(h)) ?? hops[0] ?? remote;
+  const isLoopback = isLoopbackAddress(client);
+  return { address: client, isLoopback, isLocal: isLoopback };
+}
+
+function stripMapped(address: string): string {
+  return address.startsWith("::ffff:") ? address.slice(7) : address;
 }

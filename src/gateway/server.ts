@@ -2,7 +2,6 @@
 import type { Server, ServerWebSocket } from "bun";
 import type { Hono } from "hono";
 import type { SocketData } from "./connection.ts";
-import { isLoopbackAddress } from "./net.ts";
 
 /** WebSocket callbacks of the control plane. */
 export interface SocketHandlers {
@@ -23,31 +22,29 @@ export interface ServerOptions {
   backpressureLimit: number;
   app: Hono;
   sockets: SocketHandlers;
+  /** Decides what a WebSocket upgrade request becomes; null lets Hono answer it as plain HTTP. */
+  classifyUpgrade: (req: Request, url: URL, remoteAddress: string) => SocketData | null;
+  /** PEM certificate and key: serve wss:// and https://. */
+  tls?: { cert: string; key: string };
 }
-
-/** Paths on which the control-plane WebSocket is accepted. */
-const WS_PATHS = new Set(["/", "/ws"]);
 
 /**
  * Starts listening.
  * @throws {Error} with a readable message when the port is taken.
  */
-export function startServer({ host, port, maxPayload, backpressureLimit, app, sockets }: ServerOptions): Server<SocketData> {
+export function startServer({ host, port, maxPayload, backpressureLimit, app, sockets, classifyUpgrade, tls }: ServerOptions): Server<SocketData> {
   try {
     return Bun.serve<SocketData>({
       hostname: host,
       port,
+      ...(tls && { tls }),
       fetch(req, server) {
-        if (req.headers.get("upgrade")?.toLowerCase() === "websocket" && WS_PATHS.has(new URL(req.url).pathname)) {
-          const remoteAddress = server.requestIP(req)?.address ?? "unknown";
-          const data: SocketData = {
-            connId: crypto.randomUUID(),
-            remoteAddress,
-            isLoopback: isLoopbackAddress(remoteAddress),
-            origin: req.headers.get("origin"),
-          };
-          if (server.upgrade(req, { data })) return undefined;
-          return new Response("websocket upgrade failed", { status: 400 });
+        if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+          const data = classifyUpgrade(req, new URL(req.url), server.requestIP(req)?.address ?? "unknown");
+          if (data) {
+            if (server.upgrade(req, { data })) return undefined;
+            return new Response("websocket upgrade failed", { status: 400 });
+          }
         }
         return app.fetch(req, { server });
       },

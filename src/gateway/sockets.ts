@@ -1,17 +1,23 @@
-/** @module WebSocket lifecycle of the control plane: challenge on open, handshake, dispatch, presence on close. */
+/**
+ * @module WebSocket lifecycle: for the control plane, challenge on open, handshake, dispatch, presence
+ * and node registration; canvas live-reload sockets only subscribe to reload messages.
+ */
 import type { ServerWebSocket } from "bun";
 import { CloseCode } from "../protocol/index.ts";
 import { Connection, type SendLimits, type SocketData } from "./connection.ts";
 import type { GatewayServices } from "./context.ts";
 import type { Dispatcher } from "./dispatch.ts";
 import { handleFirstFrame, type HandshakeDeps } from "./handshake.ts";
+import type { LiveReloadHub } from "../canvas/index.ts";
+import { registerNode, unregisterNode } from "./node-session.ts";
 import type { SocketHandlers } from "./server.ts";
 
 /** What the socket handlers need. */
 export interface SocketDeps {
   services: GatewayServices;
   dispatcher: Dispatcher;
-  handshake: Omit<HandshakeDeps, "onOpen" | "services" | "methods">;
+  handshake: Omit<HandshakeDeps, "onOpen" | "onAuthenticated" | "services" | "methods">;
+  reloadHub: LiveReloadHub;
   limits: () => SendLimits;
   handshakeTimeoutMs: () => number;
   verbose: boolean;
@@ -25,6 +31,9 @@ export function createSocketHandlers(deps: SocketDeps): SocketHandlers {
     ...deps.handshake,
     services: s,
     methods: () => dispatcher.methods(),
+    onAuthenticated: (conn) => {
+      if (conn.identity!.role === "node") registerNode(conn, s);
+    },
     onOpen: (conn) => {
       s.log.info("client connected", {
         conn: conn.id, ip: conn.remoteAddress, client: conn.identity!.client.id, mode: conn.identity!.client.mode,
@@ -37,6 +46,7 @@ export function createSocketHandlers(deps: SocketDeps): SocketHandlers {
 
   return {
     open(ws) {
+      if (ws.data.kind === "reload") return void deps.reloadHub.subscribe(ws);
       const conn = new Connection(ws, deps.limits(), onSlow);
       connOf.set(ws, conn);
       s.registry.add(conn);
@@ -59,6 +69,7 @@ export function createSocketHandlers(deps: SocketDeps): SocketHandlers {
       else void dispatcher.handle(conn, message);
     },
     close(ws, code) {
+      if (ws.data.kind === "reload") return deps.reloadHub.unsubscribe(ws);
       const conn = connOf.get(ws);
       if (!conn) return;
       const wasOpen = conn.identity !== null;
@@ -66,6 +77,7 @@ export function createSocketHandlers(deps: SocketDeps): SocketHandlers {
       conn.clearHandshakeTimer();
       s.registry.remove(conn);
       if (wasOpen) {
+        if (conn.identity!.role === "node") unregisterNode(conn, s);
         s.log.info("client disconnected", { conn: conn.id, code, dropped: conn.droppedEvents });
         if (s.presence.disconnected(conn)) s.broadcaster.broadcast("presence", { presence: s.presence.list() }, s.stateVersion());
       }

@@ -7,9 +7,14 @@ import type { Role } from "./connect.ts";
 import type { Scope } from "./scopes.ts";
 import { ConnectParams } from "./connect.ts";
 import { HealthSnapshot, HelloOkV4 } from "./hello.ts";
-import { ConnectChallengePayload, PresencePayload, ShutdownPayload, TickPayload } from "./events.ts";
+import {
+  ConnectChallengePayload, DevicePairResolvedPayload, NodeInvokeRequestPayload, NodePairResolvedPayload, PresencePayload,
+  ShutdownPayload, TickPayload,
+} from "./events.ts";
 import * as sys from "./methods/system.ts";
 import * as cfg from "./methods/config.ts";
+import * as dev from "./methods/devices.ts";
+import * as nod from "./methods/nodes.ts";
 
 /** How a method treats `params.idempotencyKey`: required and deduped, or deduped when given. */
 export type Idempotency = "required" | "optional";
@@ -54,12 +59,32 @@ export const METHODS = {
   "config.schema": { params: cfg.ConfigSchemaParams, result: cfg.ConfigSchemaResult, role: "operator", scope: "operator.read", summary: "JSON Schema of the config file." },
   "config.patch": { params: cfg.ConfigWriteParams, result: cfg.ConfigWriteResult, role: "operator", scope: "operator.admin", idempotency: "optional", summary: "Merge-patch the config file (validated, atomic, baseHash-checked)." },
   "config.apply": { params: cfg.ConfigWriteParams, result: cfg.ConfigWriteResult, role: "operator", scope: "operator.admin", idempotency: "optional", summary: "Replace the config file (validated, atomic, baseHash-checked)." },
+  "device.pair.list": { params: dev.DevicePairListParams, result: dev.DevicePairListResult, role: "operator", scope: "operator.pairing", summary: "Pending device pairing requests and paired devices (tokens summarized, never shown)." },
+  "device.pair.approve": { params: dev.DevicePairApproveParams, result: dev.DevicePairApproveResult, role: "operator", scope: "operator.pairing", summary: "Approve a pending device pairing request." },
+  "device.pair.reject": { params: dev.DevicePairRejectParams, result: dev.DevicePairRejectResult, role: "operator", scope: "operator.pairing", summary: "Reject a pending device pairing request." },
+  "device.pair.remove": { params: dev.DevicePairRemoveParams, result: dev.DevicePairRemoveResult, role: "operator", scope: "operator.pairing", summary: "Unpair a device and disconnect it." },
+  "device.token.rotate": { params: dev.DeviceTokenRotateParams, result: dev.DeviceTokenRotateResult, role: "operator", scope: "operator.pairing", summary: "Mint a new device token for a role (the old one stops working)." },
+  "device.token.revoke": { params: dev.DeviceTokenRevokeParams, result: dev.DeviceTokenRevokeResult, role: "operator", scope: "operator.pairing", summary: "Revoke a device token and disconnect the sockets that used it." },
+  "node.pair.request": { params: nod.NodePairRequestParams, result: nod.NodePairRequestResult, role: "operator", scope: "operator.pairing", summary: "Ask to pair a node (legacy flow; idempotent per node)." },
+  "node.pair.list": { params: nod.NodePairListParams, result: nod.NodePairListResult, role: "operator", scope: "operator.pairing", summary: "Pending node pairing requests and paired nodes." },
+  "node.pair.approve": { params: nod.NodePairApproveParams, result: nod.NodePairApproveResult, role: "operator", scope: "operator.pairing", summary: "Approve a node pairing request, issuing a fresh node token." },
+  "node.pair.reject": { params: nod.NodePairRejectParams, result: nod.NodePairRejectResult, role: "operator", scope: "operator.pairing", summary: "Reject a node pairing request." },
+  "node.pair.verify": { params: nod.NodePairVerifyParams, result: nod.NodePairVerifyResult, role: "operator", scope: "operator.pairing", summary: "Check a node token." },
+  "node.rename": { params: nod.NodeRenameParams, result: nod.NodeRenameResult, role: "operator", scope: "operator.pairing", summary: "Rename a paired or connected node." },
+  "node.list": { params: nod.NodeListParams, result: nod.NodeListResult, role: "operator", scope: "operator.read", summary: "Connected nodes and offline paired ones." },
+  "node.describe": { params: nod.NodeDescribeParams, result: nod.NodeDescribeResult, role: "operator", scope: "operator.read", summary: "One node, with every command it declared." },
+  "node.invoke": { params: nod.NodeInvokeParams, result: nod.NodeInvokeResult, role: "operator", scope: "operator.write", idempotency: "required", summary: "Run a declared, allowed command on a node and wait for its result." },
+  "node.invoke.result": { params: nod.NodeInvokeResultParams, result: nod.NodeAck, role: "node", scope: null, summary: "A node's answer to node.invoke.request." },
+  "node.event": { params: nod.NodeEventParams, result: nod.NodeAck, role: "node", scope: null, summary: "An event reported by a node." },
+  "node.canvas.capability.refresh": { params: nod.NodeCanvasCapabilityRefreshParams, result: nod.NodeCanvasCapabilityRefreshResult, role: "node", scope: null, summary: "A fresh capability-scoped canvas URL (v3)." },
+  "node.pluginSurface.refresh": { params: nod.NodePluginSurfaceRefreshParams, result: nod.NodePluginSurfaceRefreshResult, role: "node", scope: null, summary: "A fresh URL of a plugin surface; only `canvas` (v4)." },
 } as const satisfies Record<string, MethodSpec>;
 
 /** Name of a method in {@link METHODS}. */
 export type MethodName = keyof typeof METHODS;
 
 const everyone: EventGuard = { kind: "everyone" };
+const pairing: EventGuard = { kind: "scope", scope: "operator.pairing" };
 
 /** Every event this gateway emits. */
 export const EVENTS = {
@@ -68,6 +93,11 @@ export const EVENTS = {
   presence: { payload: PresencePayload, guard: { kind: "scope", scope: "operator.read" }, droppable: true, summary: "Presence list after a change." },
   health: { payload: HealthSnapshot, guard: everyone, droppable: true, summary: "Health snapshot after a change." },
   shutdown: { payload: ShutdownPayload, guard: everyone, droppable: false, summary: "The gateway is stopping." },
+  "device.pair.requested": { payload: dev.DevicePendingRequest, guard: pairing, droppable: false, summary: "A device asks to pair." },
+  "device.pair.resolved": { payload: DevicePairResolvedPayload, guard: pairing, droppable: false, summary: "A device pairing request was approved, rejected or expired." },
+  "node.pair.requested": { payload: nod.NodePendingRequest, guard: pairing, droppable: false, summary: "A node asks to pair (legacy flow)." },
+  "node.pair.resolved": { payload: NodePairResolvedPayload, guard: pairing, droppable: false, summary: "A node pairing request was approved, rejected or expired." },
+  "node.invoke.request": { payload: NodeInvokeRequestPayload, guard: { kind: "targeted" }, droppable: false, summary: "A command for one node; answered with node.invoke.result." },
 } as const satisfies Record<string, EventSpec>;
 
 /** Name of an event in {@link EVENTS}. */

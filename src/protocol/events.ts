@@ -28,3 +28,39 @@ export const PresencePayload = Type.Object(
   { presence: Type.Array(PresenceEntry) },
   { additionalProperties: false, $id: "PresencePayload" },
 );
+
+/** How a pairing request ended. */
+export const PairingDecision = Type.Union(
+  [Type.Literal("approved"), Type.Literal("rejected"), Type.Literal("expired")],
+  { $id: "PairingDecision" },
+);
+/** How a pairing request ended. */
+export type PairingDecision = Static<typeof PairingDecision>;
+
+/** `device.pair.resolved`: a device pairing request was approved, rejected or expired. */
+export const DevicePairResolvedPayload = Type.Object(
+  { requestId: Type.String(), deviceId: Type.String(), decision: PairingDecision, ts: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false, $id: "DevicePairResolvedPayload" },
+);
+/** `device.pair.resolved` payload. */
+export type DevicePairResolvedPayload = Static<typeof DevicePairResolvedPayload>;
+
+/** `node.pair.resolved`: a node pairing request was approved, rejected or expired. */
+export const NodePairResolvedPayload = Type.Object(
+  { requestId: Type.String(), nodeId: Type.String(), decision: PairingDecision, ts: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false, $id: "NodePairResolvedPayload" },
+);
+/** `node.pair.resolved` payload. */
+export type NodePairResolvedPayload = Static<typeof NodePairResolvedPayload>;
+
+/** `node.invoke.request`: sent to one node only; it answers with `node.invoke.result`. */
+export const NodeInvokeRequestPayload = Type.Object(
+  {
+    id: Type.String(), nodeId: Type.String(), command: Type.String(),
+    paramsJSON: Type.Optional(Type.String()), timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    idempotencyKey: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false, $id: "NodeInvokeRequestPayload" },
+);
+/** `node.invoke.request` payload. */
+export type NodeInvokeRequestPayload = Static<typeof NodeInvokeRequestPayload>;

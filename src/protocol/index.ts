@@ -10,8 +10,11 @@ export { ConnectParams, ClientInfo, ConnectAuth, DeviceProof, KNOWN_CLIENT_IDS, 
 export type { ClientMode, Role } from "./connect.ts";
 export { HelloOkV3, HelloOkV4, PresenceEntry, HealthSnapshot, Policy, SnapshotV3, SnapshotV4 } from "./hello.ts";
 export type { AuthMethod, Snapshot } from "./hello.ts";
-export { OPERATOR_SCOPES, CLI_DEFAULT_SCOPES, hasScope } from "./scopes.ts";
+export { OPERATOR_SCOPES, CLI_DEFAULT_SCOPES, hasScope, scopesCover } from "./scopes.ts";
 export type { Scope } from "./scopes.ts";
 export { METHODS, EVENTS, ADVERTISED_METHODS, ADVERTISED_EVENTS } from "./catalog.ts";
 export type { MethodSpec, EventSpec, EventGuard, MethodName, EventName, Idempotency } from "./catalog.ts";
 export { matches, firstError, describeValueError } from "./validate.ts";
+export { PairingDecision, DevicePairResolvedPayload, NodePairResolvedPayload, NodeInvokeRequestPayload } from "./events.ts";
+export { DevicePendingRequest, PairedDeviceSummary, DeviceTokenSummary } from "./methods/devices.ts";
+export { NodePendingRequest, PairedNode, NodeSummary, MAX_NODE_INVOKE_TIMEOUT_MS } from "./methods/nodes.ts";

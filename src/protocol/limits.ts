@@ -28,4 +28,6 @@ export const CloseCode = {
   INTERNAL_ERROR: 1011,
   SERVICE_RESTART: 1012,
   TRY_AGAIN_LATER: 1013,
+  /** An authenticated socket whose credential or access was withdrawn (protocol-v4.md §6). */
+  CLIENT_INVALIDATED: 4001,
 } as const;

@@ -34,3 +34,9 @@ export function hasScope(held: ReadonlySet<string>, required: Scope | null): boo
   if (SATISFIED_BY_WRITE.has(required) && held.has("operator.write")) return true;
   return required === "operator.sessions.read" && held.has("operator.read");
 }
+
+/** Whether the scopes in `held` satisfy every scope in `requested` (with the admin and write rules of {@link hasScope}). */
+export function scopesCover(held: readonly string[], requested: readonly string[]): boolean {
+  const set = new Set(held);
+  return requested.every((s) => hasScope(set, s as Scope));
+}

@@ -46,4 +46,21 @@ export const MIGRATIONS: readonly Migration[] = [
       PRIMARY KEY (device_id, role)
     )`,
   },
+  {
+    version: 3,
+    // Legacy node pairing (node.pair.*): what a node claims about itself is kept as JSON in `meta`.
+    sql: `CREATE TABLE node_pending (
+      request_id TEXT PRIMARY KEY,
+      node_id TEXT NOT NULL UNIQUE,
+      meta TEXT NOT NULL,
+      silent INTEGER NOT NULL, is_repair INTEGER NOT NULL,
+      created_at INTEGER NOT NULL
+    );
+    CREATE TABLE paired_nodes (
+      node_id TEXT PRIMARY KEY,
+      meta TEXT NOT NULL,
+      token_hash BLOB NOT NULL,
+      created_at INTEGER NOT NULL, approved_at INTEGER NOT NULL
+    )`,
+  },
 ];

@@ -17,8 +17,11 @@ afterAll(async () => {
   rmSync(identityDir, { recursive: true, force: true });
 });
 
+let identities = 0;
+/** A client with its own device identity (openclaw-node prefers a stored device token over `token`). */
 function client(token = gw.token, scopes = ["operator.admin"]): OpenClawClient {
-  return new OpenClawClient({ url: gw.url, token, scopes, autoReconnect: false, deviceIdentityPath: join(identityDir, "device.json") });
+  const deviceIdentityPath = join(identityDir, `device-${++identities}.json`);
+  return new OpenClawClient({ url: gw.url, token, scopes, autoReconnect: false, deviceIdentityPath });
 }
 
 describe("openclaw-node client", () => {

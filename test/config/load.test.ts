@@ -21,8 +21,11 @@ const DEFAULTS = {
     trustedProxies: [],
     pairing: { autoApproveLocal: true },
     controlUi: { allowedOrigins: [] },
+    nodes: { allowCommands: [], denyCommands: [] },
+    tls: { enabled: false, autoGenerate: true },
   },
   logging: { level: "info", maxFileBytes: 10 * MiB, maxFiles: 3 },
+  canvasHost: { enabled: true, liveReload: true },
 };
 
 /** Runs `fn` and returns the ConfigError it throws. */

@@ -1,4 +1,5 @@
 /** Request dispatch after the handshake: roles, scopes, unknown methods, params errors; no error ever closes the socket. */
+import { deviceConnect, newIdentity } from "../helpers/devices.ts";
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";
 import { TestSocket, type Frame, type HandshakeOptions } from "../helpers/ws-client.ts";
@@ -85,7 +86,8 @@ describe("dispatch: methods and roles", () => {
   });
 
   it("should refuse operator methods to a node with 'unauthorized role: node'", async () => {
-    const node = await client({ role: "node", scopes: ["operator.admin"], client: { id: "node-host", mode: "node" } });
+    const { sock: node, res } = await deviceConnect(gw.url, { identity: newIdentity(), token: gw.token, role: "node" });
+    expect(res.ok).toBe(true);
     for (const method of ["status", "health", "config.patch"]) {
       await expect(node.request(method, method === "config.patch" ? PATCH : undefined)).resolves.toMatchObject({
         ok: false, error: { code: "INVALID_REQUEST", message: "unauthorized role: node" },

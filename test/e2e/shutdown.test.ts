@@ -2,6 +2,7 @@
 import { describe, expect, it } from "bun:test";
 import { httpUrl } from "../helpers/e2e.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
+import { deviceConnect, newIdentity } from "../helpers/devices.ts";
 import { TestSocket, type HandshakeOptions } from "../helpers/ws-client.ts";
 
 describe("shutdown", () => {
@@ -12,9 +13,9 @@ describe("shutdown", () => {
         { scopes: ["operator.admin"] },
         { scopes: ["operator.read"], minProtocol: 3, maxProtocol: 3 },
         { scopes: [] },
-        { role: "node", client: { id: "node-host", mode: "node" } },
       ];
       const clients = await Promise.all(profiles.map(async (p) => (await TestSocket.handshake(gw.url, { token: gw.token, ...p })).sock));
+      clients.push((await deviceConnect(gw.url, { identity: newIdentity(), token: gw.token, role: "node" })).sock);
       const pending = await TestSocket.open(gw.url); // still in its handshake
       await pending.nextEvent("connect.challenge");
 

@@ -13,6 +13,8 @@ export interface HandshakeOptions {
   role?: string;
   client?: Record<string, unknown>;
   extra?: Record<string, unknown>;
+  /** Headers of the upgrade request (e.g. X-Forwarded-For through a trusted proxy). */
+  headers?: Record<string, string>;
 }
 
 /** One WebSocket to the gateway. */
@@ -36,9 +38,9 @@ export class TestSocket {
     this.closed = new Promise((resolve) => ws.addEventListener("close", (ev) => resolve({ code: ev.code, reason: ev.reason })));
   }
 
-  /** Opens a socket and waits for it to be open. */
-  static async open(url: string): Promise<TestSocket> {
-    const ws = new WebSocket(url);
+  /** Opens a socket and waits for it to be open (`headers` are sent with the upgrade request). */
+  static async open(url: string, headers?: Record<string, string>): Promise<TestSocket> {
+    const ws = headers ? new WebSocket(url, { headers } as unknown as string[]) : new WebSocket(url);
     const sock = new TestSocket(ws);
     await new Promise<void>((resolve, reject) => {
       ws.addEventListener("open", () => resolve(), { once: true });
@@ -49,7 +51,7 @@ export class TestSocket {
 
   /** Opens a socket, waits for the challenge and sends `connect`; returns the socket and the connect response. */
   static async handshake(url: string, opts: HandshakeOptions = {}): Promise<{ sock: TestSocket; res: Frame; challenge: Frame }> {
-    const sock = await TestSocket.open(url);
+    const sock = await TestSocket.open(url, opts.headers);
     const challenge = await sock.next((f) => f.type === "event" && f.event === "connect.challenge");
     const res = await sock.request("connect", connectParams(opts));
     return { sock, res, challenge };
