@@ -13,7 +13,7 @@ if (args.includes("--help") || args.includes("-h")) {
     "  --quick      smaller counts (3 cold starts, 200 clients, 2000 requests, 1 s of handshakes)",
     "  --json FILE  also write every figure to FILE",
     "  --peer       also measure the OpenClaw reference gateway (../shared/tools/peer; slow: minutes)",
-    "  --no-bundle  skip the extra cold start of the gateway bundled with `bun build`",
+    "  --no-bundle  skip the extra cold start of the compiled single binary",
   ].join("\n"));
   process.exit(0);
 }

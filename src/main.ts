@@ -2,4 +2,5 @@
 /** @module The `mayros` entry point: every command of the binary starts here. */
 import { runCli } from "./cli/program.ts";
 
-process.exit(await runCli(process.argv.slice(2)));
+// No top-level await: the compiled binary is built with --bytecode, which needs a plain module body.
+void runCli(process.argv.slice(2)).then((code) => process.exit(code));

@@ -8,7 +8,7 @@ import { DEFAULT_SIZES, mayrosTarget, rawTarget, type FrameSizes } from "./targe
 
 export type { SuiteOptions, TargetFigures } from "./phases.ts";
 
-/** The gateway bundled with `bun build`: cold start and idle RSS (what a build step would gain). */
+/** The compiled single binary (what users run): cold start and idle RSS. */
 export interface BundledFigures {
   cold?: ColdStartResult;
   idleRssMiB?: number;
@@ -41,7 +41,7 @@ async function probeSizes(): Promise<FrameSizes> {
 
 /**
  * Runs the whole comparison; every server is stopped at the end, also on failure.
- * @param withBundle also measure the gateway bundled with `bun build`
+ * @param withBundle also measure the compiled single binary
  */
 export async function runComparison(o: SuiteOptions, withBundle: boolean): Promise<Comparison> {
   const { log } = o;

@@ -2,7 +2,7 @@
  * @module Canvas capabilities: short-lived bearer tokens minted per node, which stand in for gateway
  * auth on the `/__mayros__/cap/<cap>/…` URLs a node's webview loads.
  */
-import { randomBytes } from "node:crypto";
+import { randomToken } from "../crypto/primitives.ts";
 
 /** How long a capability stays valid: 10 minutes. */
 export const CAPABILITY_TTL_MS = 10 * 60_000;
@@ -61,7 +61,7 @@ export class CapabilityStore {
     const held = [...this.entries].filter(([, entry]) => entry.nodeId === nodeId);
     // Map iteration is insertion order, so the first ones are the oldest.
     for (const [cap] of held.slice(0, Math.max(0, held.length - this.maxPerNode + 1))) this.entries.delete(cap);
-    const cap = randomBytes(CAPABILITY_BYTES).toString("base64url");
+    const cap = randomToken(CAPABILITY_BYTES);
     this.entries.set(cap, { nodeId, expiresAtMs: this.now() + this.ttlMs });
     return cap;
   }

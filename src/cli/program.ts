@@ -1,33 +1,40 @@
-/** @module The `mayros` command line: one program, one file per command group. */
+/**
+ * @module The `mayros` command line: one program, one file per command group. Only the group named
+ * on the command line is loaded (all of them for top-level help), so `mayros gateway` never loads
+ * client-side code.
+ */
 import { Command, CommanderError } from "commander";
 import { VERSION, COMMIT } from "../version.ts";
-import { registerCallCommand } from "./call.ts";
-import { registerDevicesCommand } from "./devices.ts";
 import { CliError, ExitCode } from "./errors.ts";
-import { registerGatewayCommand } from "./gateway.ts";
-import { registerHealthCommand } from "./health.ts";
-import { registerNodeCommand } from "./node.ts";
-import { registerNodesCommand } from "./nodes.ts";
-import { registerProtocolCommand } from "./protocol.ts";
-import { registerStatusCommand } from "./status.ts";
-import { registerTokenCommand } from "./token.ts";
 
-/** Builds the program (commands are registered, nothing runs). */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/** Command groups by name, each loaded on demand. */
+const GROUPS: Record<string, () => Promise<Register>> = {
+  gateway: async () => (await import("./gateway.ts")).registerGatewayCommand,
+  health: async () => (await import("./health.ts")).registerHealthCommand,
+  status: async () => (await import("./status.ts")).registerStatusCommand,
+  call: async () => (await import("./call.ts")).registerCallCommand,
+  token: async () => (await import("./token.ts")).registerTokenCommand,
+  protocol: async () => (await import("./protocol.ts")).registerProtocolCommand,
+  node: async () => (await import("./node.ts")).registerNodeCommand,
+  devices: async () => (await import("./devices.ts")).registerDevicesCommand,
+  nodes: async () => (await import("./nodes.ts")).registerNodesCommand,
+};
+
+/**
+ * Builds the program with the command groups `args` needs (commands are registered, nothing runs).
+ * @param args the command line; its first word picks the group, anything else loads every group.
+ */
+export async function buildProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command("mayros")
     .description("Mayros: your personal AI assistant gateway")
     .version(`${VERSION} (${COMMIT})`, "-v, --version", "print the version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  registerGatewayCommand(program);
-  registerHealthCommand(program);
-  registerStatusCommand(program);
-  registerCallCommand(program);
-  registerTokenCommand(program);
-  registerProtocolCommand(program);
-  registerNodeCommand(program);
-  registerDevicesCommand(program);
-  registerNodesCommand(program);
+  const first = args[0];
+  const names = first !== undefined && first in GROUPS ? [first] : Object.keys(GROUPS);
+  for (const register of await Promise.all(names.map((n) => GROUPS[n]!()))) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
@@ -37,7 +44,7 @@ export function buildProgram(): Command {
  * @returns the exit code: 0 ok, 1 failure, 2 usage or configuration error.
  */
 export async function runCli(args: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(args);
   if (args.length === 0) {
     program.outputHelp();
     return ExitCode.USAGE;

@@ -1,9 +1,9 @@
 /** @module Loading the config: read the JSON5 file, fill defaults, validate, then apply env and flag overrides. */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../crypto/primitives.ts";
 import { readFileSync } from "node:fs";
 import JSON5 from "json5";
 import { Value } from "@sinclair/typebox/value";
-import { describeValueError, firstError } from "../protocol/validate.ts";
+import { describeValueError } from "../protocol/validate.ts";
 import { ConfigError } from "./errors.ts";
 import { resolvePaths, type MayrosPaths } from "./paths.ts";
 import { MayrosConfig, type AuthMode } from "./schema.ts";
@@ -56,7 +56,7 @@ export interface LoadedConfig {
 
 /** sha256 hex of a string's UTF-8 bytes or of raw bytes. */
 export function hashConfigText(raw: string | Uint8Array): string {
-  return createHash("sha256").update(raw).digest("hex");
+  return sha256Hex(raw);
 }
 
 /**
@@ -106,7 +106,8 @@ export function parseConfigText(raw: string, path: string): unknown {
  */
 export function validateConfig(data: unknown, path: string): MayrosConfig {
   const value = Value.Default(MayrosConfig, structuredClone(data));
-  if (firstError(MayrosConfig, value) === null) return value as MayrosConfig;
+  // Interpreted, not compiled: the config is checked once, and compiling costs start-up time and memory.
+  if (Value.Check(MayrosConfig, value)) return value as MayrosConfig;
   const first = Value.Errors(MayrosConfig, value).First();
   if (!first) throw new ConfigError(path, "is invalid", { path: "(root)" });
   const pointer = first.path === "" ? "/" : first.path;

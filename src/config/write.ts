@@ -1,5 +1,5 @@
 /** @module Writing the config file atomically (temp file with mode 0600 in the same directory, then rename). */
-import { randomBytes } from "node:crypto";
+import { randomBytes } from "../crypto/primitives.ts";
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import { hashConfigText } from "./load.ts";

@@ -2,7 +2,7 @@
  * @module Ed25519 device identity proofs (protocol.md §2.3, protocol-v4.md §4): canonical public
  * keys, device ids, the signed payload strings, and verification of a connect's `device` block.
  */
-import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
+import { sha256Hex } from "../crypto/primitives.ts";
 import { GatewayError, type ClientInfo, type ConnectAuth, type DeviceProof } from "../protocol/index.ts";
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it. */
@@ -33,26 +33,18 @@ export function deviceAuthError(code: DeviceAuthFailure): GatewayError {
  * @returns the raw 32-byte key, or null when it is not an Ed25519 key.
  */
 export function rawPublicKey(publicKey: string): Buffer | null {
-  try {
-    if (publicKey.includes("BEGIN PUBLIC KEY")) {
-      const der = createPublicKey(publicKey).export({ format: "der", type: "spki" });
-      return der.length === 44 && der.subarray(0, 12).equals(ED25519_SPKI_PREFIX) ? der.subarray(12) : null;
-    }
-    const raw = Buffer.from(publicKey.replace(/-/g, "+").replace(/_/g, "/"), "base64");
-    return raw.length === 32 ? raw : null;
-  } catch {
-    return null;
+  const pem = publicKey.match(/-----BEGIN PUBLIC KEY-----([\s\S]*?)-----END PUBLIC KEY-----/);
+  if (pem) {
+    const der = Buffer.from(pem[1]!.replace(/\s+/g, ""), "base64");
+    return der.length === 44 && der.subarray(0, 12).equals(ED25519_SPKI_PREFIX) ? der.subarray(12) : null;
   }
+  const raw = Buffer.from(publicKey.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  return raw.length === 32 ? raw : null;
 }
 
 /** Device id = lowercase hex SHA-256 of the raw public key. */
 export function deviceIdOf(raw: Uint8Array): string {
-  return createHash("sha256").update(raw).digest("hex");
-}
-
-/** The Node key object of a raw Ed25519 public key. */
-export function publicKeyObject(raw: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
+  return sha256Hex(raw);
 }
 
 /** Fields that go into a signed payload. */
@@ -93,11 +85,12 @@ export interface ProofContext {
 }
 
 /**
- * Verifies a connect's device block: key, id, freshness, nonce, then the v3 or v2 signature.
+ * Verifies a connect's device block: key, id, freshness, nonce, then the v3 or v2 signature
+ * (WebCrypto Ed25519, so start-up never pays for node:crypto).
  * @returns the verified device id and raw public key.
  * @throws {GatewayError} `INVALID_REQUEST` with the `DEVICE_AUTH_*` details code of the first failure.
  */
-export function verifyDeviceProof({ device, client, role, scopes, auth, nonce, now = Date.now() }: ProofContext): { deviceId: string; publicKey: Buffer } {
+export async function verifyDeviceProof({ device, client, role, scopes, auth, nonce, now = Date.now() }: ProofContext): Promise<{ deviceId: string; publicKey: Buffer }> {
   const raw = rawPublicKey(device.publicKey);
   if (!raw) throw deviceAuthError("DEVICE_AUTH_PUBLIC_KEY_INVALID");
   const deviceId = deviceIdOf(raw);
@@ -105,16 +98,17 @@ export function verifyDeviceProof({ device, client, role, scopes, auth, nonce, n
   if (Math.abs(now - device.signedAt) > MAX_SIGNATURE_SKEW_MS) throw deviceAuthError("DEVICE_AUTH_SIGNATURE_EXPIRED");
   if (!device.nonce) throw deviceAuthError("DEVICE_AUTH_NONCE_REQUIRED");
   if (device.nonce !== nonce) throw deviceAuthError("DEVICE_AUTH_NONCE_MISMATCH");
-  const signature = Buffer.from(device.signature.replace(/-/g, "+").replace(/_/g, "/"), "base64");
-  const key = publicKeyObject(raw);
+  const signature = new Uint8Array(Buffer.from(device.signature.replace(/-/g, "+").replace(/_/g, "/"), "base64"));
   const fields: SignedFields = { deviceId, client, role, scopes, signedAt: device.signedAt, token: signedToken(auth), nonce: device.nonce };
-  const valid = ([3, 2] as const).some((v) => {
-    try {
-      return verify(null, Buffer.from(signedPayload(v, fields)), key, signature);
-    } catch {
-      return false; // malformed signature bytes
-    }
-  });
-  if (!valid) throw deviceAuthError("DEVICE_AUTH_SIGNATURE_INVALID");
-  return { deviceId, publicKey: raw };
+  let key: CryptoKey;
+  try {
+    key = await crypto.subtle.importKey("raw", new Uint8Array(raw), { name: "Ed25519" }, false, ["verify"]);
+  } catch {
+    throw deviceAuthError("DEVICE_AUTH_PUBLIC_KEY_INVALID");
+  }
+  for (const version of [3, 2] as const) {
+    const payload = new TextEncoder().encode(signedPayload(version, fields));
+    if (await crypto.subtle.verify("Ed25519", key, signature, payload).catch(() => false)) return { deviceId, publicKey: raw };
+  }
+  throw deviceAuthError("DEVICE_AUTH_SIGNATURE_INVALID");
 }

@@ -3,7 +3,7 @@
  * devices with their roles and approved scopes, and per-role device tokens stored only as hashes.
  */
 import type { Database } from "bun:sqlite";
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { constantTimeEqual, randomToken, sha256 } from "../crypto/primitives.ts";
 import { scopesCover } from "../protocol/index.ts";
 
 /** How long a pairing request waits for a decision. */
@@ -59,7 +59,7 @@ export interface IssuedToken extends TokenInfo {
   token: string;
 }
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest();
+const hashToken = (token: string) => sha256(token);
 
 type Row = Record<string, any>;
 const json = (v: unknown) => JSON.stringify(v);
@@ -199,7 +199,7 @@ export class PairingStore {
   verifyToken(deviceId: string, role: string, token: string, scopes: readonly string[]): TokenInfo | undefined {
     const row = this.db.query("SELECT * FROM device_tokens WHERE device_id = ? AND role = ?").get(deviceId, role) as Row | null;
     if (!row || row.revoked_at !== null) return undefined;
-    if (!timingSafeEqual(hashToken(token), Buffer.from(row.token_hash as Uint8Array))) return undefined;
+    if (!constantTimeEqual(hashToken(token), row.token_hash as Uint8Array)) return undefined;
     const info = toToken(row);
     if (!scopesCover(info.scopes, scopes)) return undefined;
     this.db.query("UPDATE device_tokens SET last_used_at = ? WHERE device_id = ? AND role = ?").run(this.now(), deviceId, role);
@@ -208,7 +208,7 @@ export class PairingStore {
 
   private mint(deviceId: string, role: string, scopes: string[], rotated: boolean): IssuedToken {
     const now = this.now();
-    const token = randomBytes(32).toString("base64url");
+    const token = randomToken(32);
     const prior = this.db.query("SELECT created_at FROM device_tokens WHERE device_id = ? AND role = ?").get(deviceId, role) as Row | null;
     const createdAt = (prior?.created_at as number | undefined) ?? now;
     this.db.query(

@@ -1,5 +1,5 @@
 /** @module Shared-secret authentication of `connect` (token, password or none), compared in constant time. */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { constantTimeEqual, sha256 } from "../crypto/primitives.ts";
 import type { ConnectAuth } from "../protocol/index.ts";
 
 /** The gateway's auth settings after config resolution. */
@@ -19,9 +19,7 @@ export type AuthResult = { ok: true; method: "token" | "password" | "none" } | {
 
 /** Compares two secrets in time independent of where they differ (and of their lengths). */
 export function safeEqual(a: string, b: string): boolean {
-  const ha = createHash("sha256").update(a).digest();
-  const hb = createHash("sha256").update(b).digest();
-  return timingSafeEqual(ha, hb);
+  return constantTimeEqual(sha256(a), sha256(b));
 }
 
 /** Checks the shared secret a client presented against the configured one. */

@@ -29,8 +29,8 @@ export interface SendLimits {
   hardBytes: number;
 }
 
-/** Handshake progress. */
-export type ConnectionState = "handshake" | "open" | "closed";
+/** Handshake progress: waiting for `connect`, verifying it, open, closed. */
+export type ConnectionState = "handshake" | "authenticating" | "open" | "closed";
 
 /** The authenticated identity of an open connection. */
 export interface Identity {
@@ -68,6 +68,8 @@ export class Connection {
   readonly connectedAt = Date.now();
   readonly nonce = crypto.randomUUID();
   handshakeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Frames that arrived while `connect` was being verified, dispatched in order once open. */
+  readonly queued: string[] = [];
 
   constructor(
     readonly ws: ServerWebSocket<SocketData>,

@@ -73,11 +73,13 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
   const lock = acquireGatewayLock(paths.stateDir, gw.port);
   let db: Database | undefined;
   let canvas: CanvasHost | undefined;
+  let logSink: RotatingFile | undefined;
   try {
     db = openDatabase(join(paths.stateDir, "state.db"));
     const logFile = join(paths.stateDir, "logs", "gateway.log");
     const level = verbose ? "debug" : config.logging.level;
-    const log = createLogger("gateway", { level, stderr: logToStderr, file: new RotatingFile(logFile, { maxBytes: config.logging.maxFileBytes, maxFiles: config.logging.maxFiles }) });
+    logSink = new RotatingFile(logFile, { maxBytes: config.logging.maxFileBytes, maxFiles: config.logging.maxFiles });
+    const log = createLogger("gateway", { level, stderr: logToStderr, file: logSink });
     const resolved = authMode === "token" ? resolveGatewayToken(gw.auth.token, settingsRepo(db)) : undefined;
     const auth: AuthSettings = { mode: authMode, token: resolved?.token, password: gw.auth.password };
     log.addSecret(auth.token);
@@ -139,6 +141,7 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
         await Promise.race([server.stop(), Bun.sleep(STOP_GRACE_MS)]);
         await server.stop(true);
         log.info("gateway stopped", { reason });
+        logSink?.close();
         database.close();
         lock.release();
       })();
@@ -150,6 +153,7 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
     };
   } catch (err) {
     canvas?.close();
+    logSink?.close();
     db?.close();
     lock.release();
     throw err;

@@ -35,8 +35,8 @@ class Rejection {
 
 const reject = (error: GatewayError, closeCode: number = CloseCode.POLICY_VIOLATION) => new Rejection(error, closeCode, error.message);
 
-/** Processes the first frame of `conn`. */
-export function handleFirstFrame(conn: Connection, text: string, deps: HandshakeDeps): void {
+/** Processes the first frame of `conn` (signature checks are asynchronous; the socket waits in `authenticating`). */
+export async function handleFirstFrame(conn: Connection, text: string, deps: HandshakeDeps): Promise<void> {
   let id: string | null = null;
   try {
     if (Buffer.byteLength(text) > limits.MAX_PREAUTH_PAYLOAD_BYTES) throw new Rejection(null, CloseCode.TOO_BIG, "preauth payload too large");
@@ -45,7 +45,9 @@ export function handleFirstFrame(conn: Connection, text: string, deps: Handshake
     if (typeof rawId === "string" && rawId.length > 0) id = rawId;
     if (!matches(RequestFrame, frame)) throw reject(new GatewayError("INVALID_REQUEST", `invalid request frame: ${firstError(RequestFrame, frame)}`));
     if (frame.method !== "connect") throw reject(new GatewayError("INVALID_REQUEST", "invalid handshake: first request must be connect"));
-    const identity = authenticate(conn, frame.params, deps);
+    conn.state = "authenticating";
+    const identity = await authenticate(conn, frame.params, deps);
+    if (conn.state !== "authenticating") return; // closed (or timed out) while verifying
     conn.identity = identity;
     deps.onAuthenticated(conn);
     conn.state = "open";
@@ -54,6 +56,7 @@ export function handleFirstFrame(conn: Connection, text: string, deps: Handshake
     deps.onOpen(conn);
   } catch (err) {
     if (!(err instanceof Rejection)) throw err;
+    if (conn.state === "closed") return;
     if (err.error && id) conn.respondError(id, err.error.toShape());
     deps.services.log.info("handshake rejected", { conn: conn.id, ip: conn.remoteAddress, code: err.closeCode, reason: err.reason });
     conn.close(err.closeCode, err.reason);
@@ -76,7 +79,7 @@ function parseFrame(text: string): object {
 /** Methods a remote connect without a device identity may call (Decision, see the spec decisions). */
 const DEVICELESS_REMOTE_METHODS: ReadonlySet<string> = new Set(["health", "status"]);
 
-function authenticate(conn: Connection, rawParams: unknown, deps: HandshakeDeps): Identity {
+async function authenticate(conn: Connection, rawParams: unknown, deps: HandshakeDeps): Promise<Identity> {
   const problem = firstError(ConnectParams, rawParams);
   if (problem) throw reject(new GatewayError("INVALID_REQUEST", `invalid connect params: ${problem}`));
   const params = rawParams as ConnectParamsT;
@@ -91,7 +94,7 @@ function authenticate(conn: Connection, rawParams: unknown, deps: HandshakeDeps)
   const signedScopes = params.scopes ?? [];
   const scopes = role === "node" ? [] : signedScopes;
   const device = params.device
-    ? guarded(() => verifyDeviceProof({ device: params.device!, client: params.client, role, scopes: signedScopes, auth: params.auth, nonce: conn.nonce }))
+    ? await guardedAsync(verifyDeviceProof({ device: params.device, client: params.client, role, scopes: signedScopes, auth: params.auth, nonce: conn.nonce }))
     : undefined;
   const authMethod = guarded(() => checkCredentials(conn, params.auth, device, role, scopes, deps.credentials));
   const identity: Identity = {
@@ -123,6 +126,16 @@ function admitDeviceless(conn: Connection, identity: Identity): Identity {
   }
   if (conn.isLocal) return identity;
   return { ...identity, scopes: new Set(), methodAllowlist: DEVICELESS_REMOTE_METHODS };
+}
+
+/** Awaits a check whose GatewayError rejects the handshake with close 1008. */
+async function guardedAsync<T>(check: Promise<T>): Promise<T> {
+  try {
+    return await check;
+  } catch (err) {
+    if (err instanceof GatewayError) throw reject(err);
+    throw err;
+  }
 }
 
 /** Runs a check whose GatewayError rejects the handshake with close 1008. */

@@ -21,7 +21,7 @@ export class ConnectionRegistry {
   counts(): { operators: number; nodes: number; pending: number } {
     let operators = 0, nodes = 0, pending = 0;
     for (const conn of this.all.values()) {
-      if (conn.state === "handshake") pending++;
+      if (conn.state === "handshake" || conn.state === "authenticating") pending++;
       else if (conn.state === "open") conn.identity?.role === "node" ? nodes++ : operators++;
     }
     return { operators, nodes, pending };

@@ -3,7 +3,7 @@
  * and node registration; canvas live-reload sockets only subscribe to reload messages.
  */
 import type { ServerWebSocket } from "bun";
-import { CloseCode } from "../protocol/index.ts";
+import { CloseCode, limits } from "../protocol/index.ts";
 import { Connection, type SendLimits, type SocketData } from "./connection.ts";
 import type { GatewayServices } from "./context.ts";
 import type { Dispatcher } from "./dispatch.ts";
@@ -23,6 +23,17 @@ export interface SocketDeps {
   verbose: boolean;
 }
 
+/** Frames a client may send while its `connect` is being verified (a pipelining client). */
+const MAX_QUEUED_FRAMES = 16;
+
+function queueWhileAuthenticating(conn: Connection, text: string): void {
+  if (conn.queued.length >= MAX_QUEUED_FRAMES || Buffer.byteLength(text) > limits.MAX_PREAUTH_PAYLOAD_BYTES) {
+    conn.close(CloseCode.POLICY_VIOLATION, "too many frames before hello-ok");
+    return;
+  }
+  conn.queued.push(text);
+}
+
 /** Builds the Bun websocket handlers. */
 export function createSocketHandlers(deps: SocketDeps): SocketHandlers {
   const { services: s, dispatcher } = deps;
@@ -40,6 +51,7 @@ export function createSocketHandlers(deps: SocketDeps): SocketHandlers {
         role: conn.identity!.role, protocol: conn.identity!.protocol,
       });
       if (s.presence.connected(conn)) s.broadcaster.broadcast("presence", { presence: s.presence.list() }, s.stateVersion());
+      for (const text of conn.queued.splice(0)) void dispatcher.handle(conn, text);
     },
   };
   const onSlow = (conn: Connection, buffered: number) => s.log.warn("slow consumer closed", { conn: conn.id, buffered });
@@ -65,7 +77,8 @@ export function createSocketHandlers(deps: SocketDeps): SocketHandlers {
         return;
       }
       if (deps.verbose) s.log.debug("frame in", { conn: conn.id, bytes: message.length, state: conn.state });
-      if (conn.state === "handshake") handleFirstFrame(conn, message, handshakeDeps);
+      if (conn.state === "handshake") void handleFirstFrame(conn, message, handshakeDeps);
+      else if (conn.state === "authenticating") queueWhileAuthenticating(conn, message);
       else void dispatcher.handle(conn, message);
     },
     close(ws, code) {

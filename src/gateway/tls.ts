@@ -1,7 +1,6 @@
 /** @module The gateway's TLS certificate: configured PEM files, or a self-signed one created once in the state dir. */
 import { readFileSync } from "node:fs";
 import type { MayrosConfig } from "../config/index.ts";
-import { ensureSelfSignedCert, fingerprintOf } from "../tls/index.ts";
 
 /** A certificate to serve, with its SHA-256 fingerprint for clients to pin. */
 export interface ServerTls {
@@ -17,6 +16,8 @@ export interface ServerTls {
  */
 export async function resolveServerTls(tls: MayrosConfig["gateway"]["tls"], stateDir: string, bindHost: string): Promise<ServerTls | undefined> {
   if (!tls.enabled) return undefined;
+  // Loaded only when TLS is on: certificate code needs node:crypto, which start-up otherwise avoids.
+  const { ensureSelfSignedCert, fingerprintOf } = await import("../tls/index.ts");
   if (tls.certPath || tls.keyPath) {
     if (!tls.certPath || !tls.keyPath) throw new Error("gateway.tls: set both certPath and keyPath (or neither, with autoGenerate)");
     const cert = readFileSync(tls.certPath, "utf8");

@@ -1,5 +1,5 @@
 /** @module The gateway token: from flags, env or config, else generated once and kept in the state database. */
-import { randomBytes } from "node:crypto";
+import { randomToken } from "../crypto/primitives.ts";
 import type { SettingsRepo } from "../store/index.ts";
 
 /** Settings key of the generated token. */
@@ -17,7 +17,7 @@ export function resolveGatewayToken(configured: string | undefined, settings: Se
   if (configured) return { token: configured, generated: false, source: "configured" };
   const stored = settings.get(GENERATED_TOKEN_KEY);
   if (stored) return { token: stored, generated: false, source: "stored" };
-  const token = randomBytes(32).toString("base64url");
+  const token = randomToken(32);
   settings.set(GENERATED_TOKEN_KEY, token);
   return { token, generated: true, source: "generated" };
 }

@@ -1,5 +1,5 @@
 /** @module An append-only log file that rotates to `.1`, `.2`, … when it passes a size. */
-import { appendFileSync, existsSync, mkdirSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** Options of {@link RotatingFile}. */
@@ -10,9 +10,13 @@ export interface RotatingFileOptions {
   maxFiles?: number;
 }
 
-/** Appends lines to `path`, rotating by size. Writes are synchronous so `logs.tail` always sees them. */
+/**
+ * Appends lines to `path`, rotating by size. Writes are synchronous so `logs.tail` always sees them;
+ * the file stays open between lines (opening it per line cost a fifth of a handshake's CPU).
+ */
 export class RotatingFile {
   private size: number;
+  private fd: number | null = null;
   private readonly maxBytes: number;
   private readonly maxFiles: number;
 
@@ -27,11 +31,19 @@ export class RotatingFile {
   append(line: string): void {
     const bytes = Buffer.byteLength(line) + 1;
     if (this.size > 0 && this.size + bytes > this.maxBytes) this.rotate();
-    appendFileSync(this.path, `${line}\n`, { mode: 0o600 });
+    this.fd ??= openSync(this.path, "a", 0o600);
+    writeSync(this.fd, `${line}\n`);
     this.size += bytes;
   }
 
+  /** Closes the file; a later append reopens it. */
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
   private rotate(): void {
+    this.close();
     const oldest = `${this.path}.${this.maxFiles}`;
     if (existsSync(oldest)) unlinkSync(oldest);
     for (let i = this.maxFiles - 1; i >= 1; i--) {

@@ -4,7 +4,7 @@
  * does not gate the WebSocket handshake; WS nodes pair as devices with role `node`.
  */
 import type { Database } from "bun:sqlite";
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { constantTimeEqual, randomToken, sha256 } from "../crypto/primitives.ts";
 import { PENDING_TTL_MS } from "../devices/pairing-store.ts";
 
 /** How long a node pairing request waits for a decision (same as device pairing: 5 minutes). */
@@ -53,7 +53,7 @@ const CLAIM_KEYS = [
   "displayName", "platform", "version", "coreVersion", "uiVersion", "deviceFamily", "modelIdentifier", "caps", "commands", "remoteIp",
 ] as const satisfies readonly (keyof NodeClaims)[];
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest();
+const hashToken = (token: string) => sha256(token);
 /** Compared against when a node is unknown, so an unknown id costs the same as a wrong token. */
 const NO_HASH = Buffer.alloc(32);
 
@@ -126,7 +126,7 @@ export class NodePairingStore {
     if (!pending) return undefined;
     return this.db.transaction(() => {
       const now = this.now();
-      const token = randomBytes(32).toString("base64url");
+      const token = randomToken(32);
       const node: PairedNode = { nodeId: pending.nodeId, ...claimsOf(pending), createdAtMs: this.getPaired(pending.nodeId)?.createdAtMs ?? now, approvedAtMs: now };
       this.db.query("INSERT OR REPLACE INTO paired_nodes (node_id, meta, token_hash, created_at, approved_at) VALUES (?, ?, ?, ?, ?)")
         .run(node.nodeId, JSON.stringify(claimsOf(node)), hashToken(token), node.createdAtMs, node.approvedAtMs);
@@ -157,7 +157,7 @@ export class NodePairingStore {
   verify(nodeId: string, token: string): boolean {
     const row = this.db.query("SELECT token_hash FROM paired_nodes WHERE node_id = ?").get(nodeId) as Row | null;
     const stored = row ? Buffer.from(row.token_hash as Uint8Array) : NO_HASH;
-    return timingSafeEqual(hashToken(token), stored) && row !== null;
+    return constantTimeEqual(hashToken(token), stored) && row !== null;
   }
 
   /** Sets a paired node's display name. @returns the updated node, or undefined when it is not paired. */

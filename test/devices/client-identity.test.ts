@@ -1,11 +1,11 @@
 import { afterAll, afterEach, describe, expect, it } from "bun:test";
-import { verify as cryptoVerify } from "node:crypto";
+import { createPublicKey, verify as cryptoVerify } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { identityPath, loadOrCreateIdentity, signDeviceProof, type ProofFields } from "../../src/devices/client-identity.ts";
 import { clearDeviceToken, deviceAuthPath, loadDeviceToken, saveDeviceToken } from "../../src/devices/device-auth-store.ts";
-import { deviceIdOf, publicKeyObject, rawPublicKey, signedPayload, verifyDeviceProof } from "../../src/devices/identity.ts";
+import { deviceIdOf, rawPublicKey, signedPayload, verifyDeviceProof } from "../../src/devices/identity.ts";
 import { GatewayError, type ClientInfo } from "../../src/protocol/index.ts";
 
 const dirs: string[] = [];
@@ -22,9 +22,9 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 const client: ClientInfo = { id: "node-host", mode: "node", platform: "Linux", version: "1.0.0", deviceFamily: " Desktop " };
 
 /** Verifies with the gateway's own code; returns the DEVICE_AUTH_* code of a failure, or "ok". */
-function verify(proof: ReturnType<typeof signDeviceProof>, ctx: { role: string; scopes: string[]; token?: string; nonce: string }): string {
+async function verify(proof: ReturnType<typeof signDeviceProof>, ctx: { role: string; scopes: string[]; token?: string; nonce: string }): Promise<string> {
   try {
-    verifyDeviceProof({ device: proof, client, role: ctx.role, scopes: ctx.scopes, auth: ctx.token === undefined ? undefined : { token: ctx.token }, nonce: ctx.nonce });
+    await verifyDeviceProof({ device: proof, client, role: ctx.role, scopes: ctx.scopes, auth: ctx.token === undefined ? undefined : { token: ctx.token }, nonce: ctx.nonce });
     return "ok";
   } catch (err) {
     expect(err).toBeInstanceOf(GatewayError);
@@ -94,47 +94,47 @@ describe("signDeviceProof", () => {
   });
   const ctx = { role: "node", scopes: ["a", "b"], token: "tok", nonce: "n-1" };
 
-  it("should produce a v3 proof (the default) that verifyDeviceProof accepts", () => {
+  it("should produce a v3 proof (the default) that verifyDeviceProof accepts", async () => {
     const proof = signDeviceProof(identity, fields());
     expect(proof).toMatchObject({ id: identity.deviceId, publicKey: identity.publicKey, nonce: "n-1" });
     expect(proof.signature).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(verify(proof, ctx)).toBe("ok");
+    expect(await verify(proof, ctx)).toBe("ok");
   });
 
-  it("should produce a v2 proof that verifyDeviceProof accepts", () => {
+  it("should produce a v2 proof that verifyDeviceProof accepts", async () => {
     const f = fields({ version: 2 });
     const proof = signDeviceProof(identity, f);
-    expect(verify(proof, ctx)).toBe("ok");
-    const key = publicKeyObject(rawPublicKey(identity.publicKey)!);
+    expect(await verify(proof, ctx)).toBe("ok");
+    const key = createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), rawPublicKey(identity.publicKey)!]), format: "der", type: "spki" });
     const payload = (v: 2 | 3) => Buffer.from(signedPayload(v, { ...f, deviceId: identity.deviceId }));
     const signature = Buffer.from(proof.signature, "base64url");
     expect(cryptoVerify(null, payload(2), key, signature)).toBe(true);
     expect(cryptoVerify(null, payload(3), key, signature)).toBe(false);
   });
 
-  it("should sign an empty token when none is sent", () => {
-    expect(verify(signDeviceProof(identity, fields({ token: "" })), { ...ctx, token: undefined })).toBe("ok");
+  it("should sign an empty token when none is sent", async () => {
+    expect(await verify(signDeviceProof(identity, fields({ token: "" })), { ...ctx, token: undefined })).toBe("ok");
   });
 
-  it("should fail with DEVICE_AUTH_NONCE_MISMATCH for another connection's nonce", () => {
-    expect(verify(signDeviceProof(identity, fields({ nonce: "n-2" })), ctx)).toBe("DEVICE_AUTH_NONCE_MISMATCH");
+  it("should fail with DEVICE_AUTH_NONCE_MISMATCH for another connection's nonce", async () => {
+    expect(await verify(signDeviceProof(identity, fields({ nonce: "n-2" })), ctx)).toBe("DEVICE_AUTH_NONCE_MISMATCH");
   });
 
-  it("should fail with DEVICE_AUTH_SIGNATURE_INVALID when role, scopes or token differ from what was signed", () => {
+  it("should fail with DEVICE_AUTH_SIGNATURE_INVALID when role, scopes or token differ from what was signed", async () => {
     const proof = signDeviceProof(identity, fields());
-    expect(verify(proof, { ...ctx, role: "operator" })).toBe("DEVICE_AUTH_SIGNATURE_INVALID");
-    expect(verify(proof, { ...ctx, scopes: ["b", "a"] })).toBe("DEVICE_AUTH_SIGNATURE_INVALID");
-    expect(verify(proof, { ...ctx, token: "other" })).toBe("DEVICE_AUTH_SIGNATURE_INVALID");
+    expect(await verify(proof, { ...ctx, role: "operator" })).toBe("DEVICE_AUTH_SIGNATURE_INVALID");
+    expect(await verify(proof, { ...ctx, scopes: ["b", "a"] })).toBe("DEVICE_AUTH_SIGNATURE_INVALID");
+    expect(await verify(proof, { ...ctx, token: "other" })).toBe("DEVICE_AUTH_SIGNATURE_INVALID");
   });
 
-  it("should fail with DEVICE_AUTH_SIGNATURE_EXPIRED for a stale signedAt", () => {
-    expect(verify(signDeviceProof(identity, fields({ signedAt: Date.now() - 10 * 60_000 })), ctx)).toBe("DEVICE_AUTH_SIGNATURE_EXPIRED");
+  it("should fail with DEVICE_AUTH_SIGNATURE_EXPIRED for a stale signedAt", async () => {
+    expect(await verify(signDeviceProof(identity, fields({ signedAt: Date.now() - 10 * 60_000 })), ctx)).toBe("DEVICE_AUTH_SIGNATURE_EXPIRED");
   });
 
-  it("should fail with DEVICE_AUTH_DEVICE_ID_MISMATCH when the id is not the key's", () => {
+  it("should fail with DEVICE_AUTH_DEVICE_ID_MISMATCH when the id is not the key's", async () => {
     const other = loadOrCreateIdentity(tempDir());
     const proof = { ...signDeviceProof(identity, fields()), id: other.deviceId };
-    expect(verify(proof, ctx)).toBe("DEVICE_AUTH_DEVICE_ID_MISMATCH");
+    expect(await verify(proof, ctx)).toBe("DEVICE_AUTH_DEVICE_ID_MISMATCH");
   });
 });
 

@@ -77,7 +77,7 @@ export function startFakeGateway({ decide = () => ({ kind: "hello" }), tickInter
       message(ws, message) {
         const conn = connections[ws.data.index]!;
         const frame = JSON.parse(String(message)) as { type: string; id: string; method: string; params?: unknown };
-        if (!conn.params) onConnect(conn, frame);
+        if (!conn.params) void onConnect(conn, frame).then(changed);
         else {
           conn.requests.push({ id: frame.id, method: frame.method, params: frame.params });
           ws.send(JSON.stringify({ type: "res", id: frame.id, ok: true, payload: { ok: true } }));
@@ -91,14 +91,14 @@ export function startFakeGateway({ decide = () => ({ kind: "hello" }), tickInter
     },
   });
 
-  function onConnect(conn: FakeConnection, frame: { id: string; method: string; params?: unknown }): void {
+  async function onConnect(conn: FakeConnection, frame: { id: string; method: string; params?: unknown }): Promise<void> {
     conn.params = frame.params as ConnectParams;
     conn.schemaError = frame.method === "connect" ? firstError(ConnectParams, frame.params) : `first request was ${frame.method}`;
     const p = conn.params;
     if (!p?.device) conn.proofError = "missing";
     else {
       try {
-        verifyDeviceProof({ device: p.device, client: p.client, role: p.role ?? "operator", scopes: p.scopes ?? [], auth: p.auth, nonce: conn.nonce });
+        await verifyDeviceProof({ device: p.device, client: p.client, role: p.role ?? "operator", scopes: p.scopes ?? [], auth: p.auth, nonce: conn.nonce });
       } catch (err) {
         conn.proofError = ((err as { options?: { details?: { code?: string } } }).options?.details?.code) ?? String(err);
       }
@@ -129,6 +129,7 @@ export function startFakeGateway({ decide = () => ({ kind: "hello" }), tickInter
       },
     }));
     conn.helloSent = true;
+    changed();
   }
 
   return {
