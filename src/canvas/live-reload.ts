@@ -8,6 +8,8 @@ import { LIVE_RELOAD_WS_PATH } from "./paths.ts";
 /** A connected page; a Bun `ServerWebSocket` fits as is. */
 export interface LiveReloadSubscriber {
   send(text: string): unknown;
+  /** Ends the page's socket when the hub closes (a `ServerWebSocket` has it; the page script reconnects). */
+  close?(code?: number, reason?: string): unknown;
 }
 
 /** The text a page reloads on. */
@@ -96,10 +98,21 @@ export class LiveReloadHub {
     }
   }
 
-  /** Stops watching, cancels a pending reload and forgets every subscriber. */
+  /**
+   * Stops watching, cancels a pending reload, and closes (1012 "service restart") and forgets every
+   * subscriber, so a stopping gateway does not wait on open pages.
+   */
   close(): void {
     this.stopWatching();
+    const subscribers = [...this.subscribers];
     this.subscribers.clear();
+    for (const subscriber of subscribers) {
+      try {
+        subscriber.close?.(1012, "service restart");
+      } catch {
+        // already closed
+      }
+    }
   }
 
   private stopWatching(): void {

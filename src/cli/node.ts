@@ -8,6 +8,7 @@ import { resolvePaths } from "../config/paths.ts";
 import { createLogger } from "../logging/logger.ts";
 import { AllowlistError, addToAllowlist, allowlistPath, readAllowlist, removeFromAllowlist } from "../node-host/allowlist.ts";
 import { runNodeHost } from "../node-host/host.ts";
+import { assertSafeTransport, InsecureTransportError } from "../tls/index.ts";
 import { CliError, ExitCode } from "./errors.ts";
 import { printJson, printLines } from "./output.ts";
 import { resolveTarget } from "./target.ts";
@@ -18,6 +19,8 @@ interface RunFlags {
   password?: string;
   displayName?: string;
   json?: boolean;
+  tlsFingerprint?: string;
+  insecure?: boolean;
 }
 
 /** Registers `node` and its subcommands. */
@@ -33,6 +36,8 @@ export function registerNodeCommand(program: Command): void {
     .option("--password <password>", "gateway password")
     .option("--display-name <name>", "name shown in the gateway's node list (default: the host name)")
     .option("--json", "print connection events as JSON lines")
+    .option("--tls-fingerprint <sha256>", "pin the gateway's TLS certificate (wss:// only)")
+    .option("--insecure", "allow plaintext ws:// to a remote host, or an unverified wss:// certificate")
     .action(runNode);
   node
     .command("allow <binary>")
@@ -52,7 +57,14 @@ export function registerNodeCommand(program: Command): void {
 }
 
 async function runNode(flags: RunFlags): Promise<void> {
-  const target = resolveTarget({ url: flags.url, token: flags.token, password: flags.password });
+  const target = resolveTarget({ url: flags.url, token: flags.token, password: flags.password, tlsFingerprint: flags.tlsFingerprint, insecure: flags.insecure });
+  // Refused at once: the node host would otherwise retry a connection that can never be made.
+  try {
+    assertSafeTransport(target.url, { insecure: target.insecure });
+  } catch (err) {
+    if (err instanceof InsecureTransportError) throw new CliError(err.message, ExitCode.USAGE);
+    throw err;
+  }
   const { stateDir } = resolvePaths();
   const log = createLogger("node-host");
   log.addSecret(target.token);
@@ -71,6 +83,8 @@ async function runNode(flags: RunFlags): Promise<void> {
       signal: controller.signal,
       log,
       timeoutMs: target.timeoutMs,
+      tlsFingerprint: target.tlsFingerprint,
+      insecure: target.insecure,
       onConnected: ({ url, nodeId }) => {
         if (flags.json) process.stdout.write(`${JSON.stringify({ event: "connected", url, nodeId })}\n`);
         else printLines(`node host connected to ${url} as ${nodeId}`);

@@ -5,7 +5,7 @@ import { loadConfig, ConfigError } from "../config/index.ts";
 import { openDatabase, settingsRepo } from "../store/index.ts";
 import { resolveBindHost } from "../gateway/net.ts";
 import { GENERATED_TOKEN_KEY } from "../gateway/token.ts";
-import { fingerprintOf } from "../tls/index.ts";
+import { fingerprintOf, isFingerprint } from "../tls/index.ts";
 import { CliError, ExitCode } from "./errors.ts";
 
 /** Flags shared by every command that talks to a gateway. */
@@ -37,8 +37,12 @@ export interface Target {
 export function resolveTarget(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env): Target {
   const timeoutMs = flags.timeout === undefined ? 10_000 : Number(flags.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new CliError(`--timeout: expected a positive number of milliseconds, got "${flags.timeout}"`, ExitCode.USAGE);
+  if (flags.tlsFingerprint !== undefined && !isFingerprint(flags.tlsFingerprint)) {
+    throw new CliError(`--tls-fingerprint: expected a SHA-256 fingerprint (64 hex digits, AB:CD:… as \`mayros gateway\` prints it), got "${flags.tlsFingerprint}"`, ExitCode.USAGE);
+  }
   if (flags.url) {
     if (!/^wss?:\/\//.test(flags.url)) throw new CliError(`--url: expected ws://host:port or wss://host:port, got "${flags.url}"`, ExitCode.USAGE);
+    if (flags.tlsFingerprint !== undefined && !flags.url.startsWith("wss://")) throw new CliError(`--tls-fingerprint needs a wss:// URL, got "${flags.url}"`, ExitCode.USAGE);
     return { url: flags.url, token: flags.token, password: flags.password, timeoutMs, tlsFingerprint: flags.tlsFingerprint, insecure: flags.insecure };
   }
   const local = localCredentials(env);

@@ -51,7 +51,15 @@ export async function createCanvasHost(o: CanvasHostOptions): Promise<CanvasHost
   }
   return {
     capabilities, hub, routes,
-    hostUrl: (capability, conn) => buildScopedCanvasHostUrl(`${o.scheme}://${conn?.ws.data.host ?? o.fallbackHost()}`, capability),
+    hostUrl: (capability, conn) => {
+      const host = conn?.ws.data.host;
+      try {
+        if (host) return buildScopedCanvasHostUrl(`${o.scheme}://${host}`, capability);
+      } catch {
+        // a Host header that is no URL authority: use the listen address
+      }
+      return buildScopedCanvasHostUrl(`${o.scheme}://${o.fallbackHost()}`, capability);
+    },
     admitsReload: (url, isLocal) => {
       const match = matchLiveReloadUpgrade(url);
       return match !== null && o.enabled && (isLocal || (match.capability !== null && capabilities.verify(match.capability) !== null));

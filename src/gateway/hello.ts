@@ -20,7 +20,8 @@ export function buildHello(conn: Connection, s: GatewayServices, methods: string
   const features = { methods: methods.filter((m) => m !== "connect"), events: ADVERTISED_EVENTS };
   const server = { version: s.version, connId: conn.id };
   const issued = id.issuedToken;
-  const canvasUrl = id.canvasCapability ? s.canvas.hostUrl(id.canvasCapability) : undefined;
+  // On the host the node used to reach us (like the refresh methods), not the listen address (0.0.0.0 on a LAN bind).
+  const canvasUrl = id.canvasCapability ? s.canvas.hostUrl(id.canvasCapability, conn) : undefined;
   if (id.protocol === 3) {
     return {
       type: "hello-ok", protocol: 3, server, features, snapshot, policy,

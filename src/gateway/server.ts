@@ -39,8 +39,14 @@ export function startServer({ host, port, maxPayload, backpressureLimit, app, so
       port,
       ...(tls && { tls }),
       fetch(req, server) {
+        let url: URL;
+        try {
+          url = new URL(req.url);
+        } catch {
+          return new Response("bad request: malformed Host header", { status: 400 }); // Bun builds req.url from Host
+        }
         if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
-          const data = classifyUpgrade(req, new URL(req.url), server.requestIP(req)?.address ?? "unknown");
+          const data = classifyUpgrade(req, url, server.requestIP(req)?.address ?? "unknown");
           if (data) {
             if (server.upgrade(req, { data })) return undefined;
             return new Response("websocket upgrade failed", { status: 400 });

@@ -32,6 +32,10 @@ export interface NodeHostOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Handshake and request timeout. @default 10000 */
   timeoutMs?: number;
+  /** SHA-256 fingerprint the gateway's TLS certificate must have (wss:// only). */
+  tlsFingerprint?: string;
+  /** Allow plaintext ws:// to a remote host, or an unverified wss:// certificate. */
+  insecure?: boolean;
 }
 
 /** A `node.invoke.request` payload (protocol.md §6). */
@@ -92,6 +96,8 @@ function connectNode(opts: NodeHostOptions, identity: DeviceIdentity, log: NodeH
     token: opts.token,
     password: opts.password,
     timeoutMs: opts.timeoutMs,
+    tlsFingerprint: opts.tlsFingerprint,
+    insecure: opts.insecure,
     identity,
     stateDir: opts.stateDir,
     role: "node",

@@ -44,6 +44,9 @@ interface PendingInvoke {
   resolve: (payload: unknown) => void;
   reject: (err: GatewayError) => void;
   timer: ReturnType<typeof setTimeout>;
+  timeoutMs: number;
+  /** When the invoke times out (`performance.now()` clock). */
+  deadline: number;
 }
 
 /** Default and largest invoke timeouts. */
@@ -107,11 +110,8 @@ export class NodeRegistry {
     const id = crypto.randomUUID();
     const wait = Math.min(timeoutMs, MAX_INVOKE_TIMEOUT_MS);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new GatewayError("AGENT_TIMEOUT", `node ${nodeId} did not answer ${command} within ${wait} ms`, { retryable: true }));
-      }, wait);
-      this.pending.set(id, { nodeId, command, resolve, reject, timer });
+      const timer = setTimeout(() => this.settle(id, (p) => p.reject(timeoutError(p))), wait);
+      this.pending.set(id, { nodeId, command, resolve, reject, timer, timeoutMs: wait, deadline: performance.now() + wait });
       const sent = entry.link.sendEvent("node.invoke.request", {
         id, nodeId, command, ...(params !== undefined && { paramsJSON: JSON.stringify(params) }), timeoutMs: wait,
         ...(idempotencyKey && { idempotencyKey }),
@@ -123,12 +123,28 @@ export class NodeRegistry {
   /**
    * Completes an invoke with a node's result.
    * @returns false when no invoke with that id is pending for the node on `connId`.
+   * @throws {GatewayError} `INVALID_REQUEST` when `payloadJSON` is not JSON (the invoke then fails with `UNAVAILABLE`).
    */
   complete(connId: string, result: InvokeResult): boolean {
     const pending = this.pending.get(result.id);
     if (!pending || pending.nodeId !== result.nodeId || this.nodeIdOf(connId) !== result.nodeId) return false;
+    // A result read in the same event-loop turn as the overdue timer must not win over it: late is a timeout.
+    if (performance.now() >= pending.deadline) {
+      this.settle(result.id, (p) => p.reject(timeoutError(p)));
+      return false;
+    }
+    let payload = result.payload;
+    if (result.ok && result.payloadJSON !== undefined) {
+      try {
+        payload = JSON.parse(result.payloadJSON);
+      } catch {
+        // Parsed before settling: a throw inside settle would drop the invoke without ever answering it.
+        this.settle(result.id, (p) => p.reject(new GatewayError("UNAVAILABLE", `${p.command} failed on node ${p.nodeId}: invalid payloadJSON`)));
+        throw new GatewayError("INVALID_REQUEST", "payloadJSON is not valid JSON");
+      }
+    }
     return this.settle(result.id, (p) => {
-      if (result.ok) p.resolve(result.payloadJSON !== undefined ? JSON.parse(result.payloadJSON) : result.payload);
+      if (result.ok) p.resolve(payload);
       else p.reject(new GatewayError("UNAVAILABLE", `${p.command} failed on node ${p.nodeId}: ${result.error?.message ?? "unknown error"}`, {
         details: { nodeError: result.error ?? {} },
       }));
@@ -149,4 +165,8 @@ export class NodeRegistry {
       if (p.nodeId === nodeId) this.settle(id, (x) => x.reject(new GatewayError("UNAVAILABLE", `${x.command} failed: ${why}`, { retryable: true })));
     }
   }
+}
+
+function timeoutError(p: PendingInvoke): GatewayError {
+  return new GatewayError("AGENT_TIMEOUT", `node ${p.nodeId} did not answer ${p.command} within ${p.timeoutMs} ms`, { retryable: true });
 }

@@ -1,5 +1,6 @@
 /** The HTTP side of the gateway port: health and readiness probes, 404s, and non-upgrade requests to the WebSocket paths. */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { Socket } from "node:net";
 import { httpUrl } from "../helpers/e2e.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";
 import { TestSocket } from "../helpers/ws-client.ts";
@@ -58,5 +59,26 @@ describe("http", () => {
     const res = await fetch(`${base}/healthz`, { headers: { Upgrade: "websocket", Connection: "Upgrade" } });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
+  });
+});
+
+describe("http: malformed requests", () => {
+  it("should answer a malformed Host header with 400 and keep serving", async () => {
+    const gw = await startTestGateway();
+    try {
+      const port = Number(new URL(gw.url).port);
+      const reply = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        const socket = new Socket();
+        socket.on("data", (c: Buffer) => { text += c.toString("latin1"); });
+        socket.on("error", reject);
+        socket.on("close", () => resolve(text));
+        socket.connect(port, "127.0.0.1", () => socket.write("GET /healthz HTTP/1.1\r\nHost: [bad\r\nConnection: close\r\n\r\n"));
+      });
+      expect(reply).toStartWith("HTTP/1.1 400");
+      expect((await fetch(`${httpUrl(gw)}/healthz`)).status).toBe(200);
+    } finally {
+      await gw.stop();
+    }
   });
 });

@@ -27,7 +27,7 @@ export async function firstFrameOutcome(url: string, data: string | object | Uin
 
 /** The HTTP base URL of a test gateway (same port as the WebSocket). */
 export function httpUrl(gw: TestGateway): string {
-  return gw.url.replace(/^ws:/, "http:");
+  return gw.url.replace(/^ws(s?):/, "http$1:");
 }
 
 /** A connect request frame. */
