@@ -113,6 +113,107 @@ export const LoggingConfig = Type.Object(
   Section,
 );
 
+/** One model endpoint (`models.providers.<id>`). */
+export const ModelProviderConfig = Type.Object(
+  {
+    baseUrl: Type.Optional(Type.String({ minLength: 1, description: "API base URL (for OpenAI-compatible endpoints it ends in /v1)." })),
+    apiKey: Type.Optional(Type.String({ minLength: 1, description: "API key; `${ENV_NAME}` reads an environment variable." })),
+    api: Type.Optional(Type.Union([Type.Literal("anthropic-messages"), Type.Literal("openai-completions")], {
+      description: "Wire format; default anthropic-messages for id anthropic, else openai-completions.",
+    })),
+    models: Type.Array(
+      Type.Object(
+        {
+          id: Type.String({ minLength: 1 }),
+          name: Type.Optional(Type.String()),
+          contextWindow: Type.Optional(Type.Integer({ minimum: 1 })),
+          maxTokens: Type.Optional(Type.Integer({ minimum: 1 })),
+          reasoning: Type.Optional(Type.Boolean()),
+        },
+        Closed,
+      ),
+      { default: [] },
+    ),
+  },
+  Closed,
+);
+
+/** Model providers (`models`). */
+export const ModelsConfig = Type.Object(
+  { providers: Type.Record(Type.String({ minLength: 1 }), ModelProviderConfig, { default: {} }) },
+  Section,
+);
+
+/** Agent defaults (`agents.defaults`). */
+export const AgentDefaultsConfig = Type.Object(
+  {
+    model: Type.Object(
+      {
+        primary: Type.String({ minLength: 3, default: "anthropic/claude-sonnet-4-5", description: "provider/model" }),
+        fallbacks: Type.Array(Type.String({ minLength: 3 }), { default: [] }),
+      },
+      Section,
+    ),
+    workspace: Type.Optional(Type.String({ minLength: 1, description: "Agent workspace (default <stateDir>/workspace)." })),
+    timeoutSeconds: Type.Integer({ minimum: 1, default: 600 }),
+    maxToolRounds: Type.Integer({ minimum: 1, default: 50, description: "Model calls per run at most." }),
+    maxTokens: Type.Integer({ minimum: 1, default: 8192 }),
+    userTimezone: Type.String({ minLength: 1, default: "UTC" }),
+    tools: Type.Object(
+      {
+        allow: Type.Array(Type.String(), { default: [] }),
+        deny: Type.Array(Type.String(), { default: [] }),
+        exec: Type.Object({ enabled: Type.Boolean({ default: false }) }, Section),
+      },
+      Section,
+    ),
+  },
+  Section,
+);
+
+/** Agents (`agents`). */
+export const AgentsConfig = Type.Object({ defaults: AgentDefaultsConfig }, Section);
+
+/** Sessions (`session`). */
+export const SessionConfig = Type.Object(
+  {
+    dmScope: Type.Union(
+      [Type.Literal("main"), Type.Literal("per-peer"), Type.Literal("per-channel-peer"), Type.Literal("per-account-channel-peer")],
+      { default: "main" },
+    ),
+    mainKey: Type.String({ minLength: 1, default: "main" }),
+    reset: Type.Object(
+      {
+        atHour: Type.Optional(Type.Integer({ minimum: 0, maximum: 23, description: "Daily reset hour (gateway local time); unset = never." })),
+        idleMinutes: Type.Optional(Type.Integer({ minimum: 1 })),
+      },
+      Section,
+    ),
+  },
+  Section,
+);
+
+/** Message handling (`messages`). */
+export const MessagesConfig = Type.Object(
+  {
+    queue: Type.Object(
+      {
+        mode: Type.Union([Type.Literal("collect"), Type.Literal("followup"), Type.Literal("steer"), Type.Literal("interrupt")], { default: "collect" }),
+        debounceMs: Type.Integer({ minimum: 0, default: 1000 }),
+        cap: Type.Integer({ minimum: 1, default: 20 }),
+      },
+      Section,
+    ),
+  },
+  Section,
+);
+
+/** Cron (`cron`). */
+export const CronConfig = Type.Object(
+  { enabled: Type.Boolean({ default: true, description: "Run scheduled jobs (MAYROS_SKIP_CRON=1 also turns it off)." }) },
+  Section,
+);
+
 /**
  * The whole config file (`$MAYROS_STATE_DIR/mayros.json`). Closed at every level, so a typo is
  * reported by name; every section defaults to `{}` so `Value.Default` fills a missing section.
@@ -123,6 +224,11 @@ export const MayrosConfig = Type.Object(
     gateway: GatewayConfig,
     logging: LoggingConfig,
     canvasHost: CanvasHostConfig,
+    models: ModelsConfig,
+    agents: AgentsConfig,
+    session: SessionConfig,
+    messages: MessagesConfig,
+    cron: CronConfig,
   },
   { ...Closed, default: {}, $id: "MayrosConfig", title: "Mayros config" },
 );

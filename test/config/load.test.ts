@@ -26,6 +26,16 @@ const DEFAULTS = {
   },
   logging: { level: "info", maxFileBytes: 10 * MiB, maxFiles: 3 },
   canvasHost: { enabled: true, liveReload: true },
+  models: { providers: {} },
+  agents: {
+    defaults: {
+      model: { primary: "anthropic/claude-sonnet-4-5", fallbacks: [] }, timeoutSeconds: 600, maxToolRounds: 50, maxTokens: 8192,
+      userTimezone: "UTC", tools: { allow: [], deny: [], exec: { enabled: false } },
+    },
+  },
+  session: { dmScope: "main", mainKey: "main", reset: {} },
+  messages: { queue: { mode: "collect", debounceMs: 1000, cap: 20 } },
+  cron: { enabled: true },
 };
 
 /** Runs `fn` and returns the ConfigError it throws. */
