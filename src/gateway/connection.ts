@@ -114,9 +114,9 @@ export class Connection {
     this.sendText(`{"type":"res","id":${JSON.stringify(id)},"ok":true${payload === undefined ? "" : `,"payload":${JSON.stringify(payload)}`}}`);
   }
 
-  /** Sends a failed response. */
-  respondError(id: string, error: ErrorShape): void {
-    this.sendText(JSON.stringify({ type: "res", id, ok: false, error }));
+  /** Sends a failed response (a two-phase final may carry a payload too). */
+  respondError(id: string, error: ErrorShape, payload?: unknown): void {
+    this.sendText(JSON.stringify({ type: "res", id, ok: false, ...(payload !== undefined && { payload }), error }));
   }
 
   /** Closes the socket (once) with `code` and a reason cut to the protocol limit. */

@@ -1,5 +1,5 @@
 /** @module What method handlers see: the calling connection and the gateway's services. */
-import type { StateVersion } from "../protocol/index.ts";
+import type { ErrorShape, StateVersion } from "../protocol/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { ConfigService } from "../config/service.ts";
 import type { CapabilityStore } from "../canvas/capabilities.ts";
@@ -53,6 +53,17 @@ export interface GatewayServices {
 export interface MethodContext {
   conn: Connection;
   services: GatewayServices;
+}
+
+/**
+ * What a two-phase method returns (`agent`): the ack sent at once, and the final outcome sent later
+ * on the same request id. A final that failed carries `payload` next to its `error`.
+ */
+export class TwoPhaseReply {
+  constructor(
+    readonly ack: unknown,
+    readonly final: Promise<{ ok: true; payload: unknown } | { ok: false; error: ErrorShape; payload?: unknown }>,
+  ) {}
 }
 
 /** A method implementation; params were already validated by dispatch. */

@@ -7,7 +7,7 @@ import {
   type ErrorShape, type MethodSpec, type ProtocolVersion, type Scope,
 } from "../protocol/index.ts";
 import type { Connection } from "./connection.ts";
-import type { GatewayServices, MethodTable } from "./context.ts";
+import { TwoPhaseReply, type GatewayServices, type MethodTable } from "./context.ts";
 import type { DedupeCache, Outcome } from "./idempotency.ts";
 
 const SPECS: Record<string, MethodSpec> = METHODS;
@@ -17,6 +17,11 @@ export function missingScopeError(protocol: ProtocolVersion, scope: Scope): Gate
   const message = `missing scope: ${scope}`;
   if (protocol === 3) return new GatewayError("INVALID_REQUEST", message);
   return new GatewayError("FORBIDDEN", message, { details: { code: "MISSING_SCOPE", missingScope: scope, requiredScopes: [scope] } });
+}
+
+function respond(conn: Connection, id: string, outcome: Outcome): void {
+  if (outcome.ok) conn.respondOk(id, outcome.payload);
+  else conn.respondError(id, outcome.error, outcome.payload);
 }
 
 /** Routes authenticated requests to handlers. */
@@ -49,8 +54,9 @@ export class Dispatcher {
       return;
     }
     const outcome = await this.outcomeOf(conn, frame);
-    if (outcome.ok) conn.respondOk(frame.id, outcome.payload);
-    else conn.respondError(frame.id, outcome.error);
+    respond(conn, frame.id, outcome);
+    // Two-phase methods answer again on the same id when the work completes.
+    if (outcome.final) void outcome.final.then((final) => respond(conn, frame.id, final));
   }
 
   private async outcomeOf(conn: Connection, frame: RequestFrame): Promise<Outcome> {
@@ -58,7 +64,11 @@ export class Dispatcher {
       const { method, params } = frame;
       const run = this.authorize(conn, method, params);
       const key = SPECS[method]?.idempotency ? (params as { idempotencyKey?: string } | undefined)?.idempotencyKey : undefined;
-      return key ? await this.dedupe.run(`${method}:${key}`, run) : await run();
+      if (!key) return await run();
+      const dedupeKey = `${method}:${key}`;
+      const outcome = await this.dedupe.run(dedupeKey, run);
+      void outcome.final?.then((final) => this.dedupe.replace(dedupeKey, final));
+      return outcome;
     } catch (err) {
       return { ok: false, error: this.toShape(err, frame.method) };
     }
@@ -83,7 +93,9 @@ export class Dispatcher {
     if (problem) throw new GatewayError("INVALID_REQUEST", `invalid ${method} params: ${problem}`);
     return async () => {
       try {
-        return { ok: true, payload: await handler(params, { conn, services: this.services }) };
+        const result = await handler(params, { conn, services: this.services });
+        if (result instanceof TwoPhaseReply) return { ok: true, payload: result.ack, final: result.final.catch((err) => ({ ok: false, error: this.toShape(err, method) })) };
+        return { ok: true, payload: result };
       } catch (err) {
         return { ok: false, error: this.toShape(err, method) };
       }

@@ -1,8 +1,11 @@
 /** @module The idempotency dedupe cache: a retry with the same key gets the first response, even while it is still running. */
 import type { ErrorShape } from "../protocol/index.ts";
 
-/** A response to replay. */
-export type Outcome = { ok: true; payload: unknown } | { ok: false; error: ErrorShape };
+/**
+ * A response to replay. A two-phase method (`agent`) answers an ack first and carries its `final`
+ * response, sent later on the same request id.
+ */
+export type Outcome = ({ ok: true; payload: unknown } | { ok: false; error: ErrorShape; payload?: unknown }) & { final?: Promise<Outcome> };
 
 interface Entry {
   at: number;
@@ -60,6 +63,12 @@ export class DedupeCache {
       () => this.entries.delete(key),
     );
     return outcome;
+  }
+
+  /** Replaces the stored outcome of `key` (a two-phase method's final answer replaces its ack). */
+  replace(key: string, outcome: Outcome): void {
+    const entry = this.entries.get(key);
+    if (entry) entry.outcome = Promise.resolve(outcome);
   }
 
   /** Number of entries held. */

@@ -1,0 +1,114 @@
+/**
+ * @module The tool loop of one run (agent.md §5): stream the model, run the tools it asks for, feed
+ * the results back, until a plain stop, the round cap, an abort or the timeout. Every finished
+ * message is persisted as it completes, so a crash loses at most the message in flight.
+ */
+import type { ChatMessage, ContentBlock, ModelEvent, ModelRequest, StopReason, Usage } from "./providers/types.ts";
+import type { Tool, ToolContext } from "./tools/registry.ts";
+
+/** What the loop reports while it runs (turned into `agent` events by the caller). */
+export type LoopEvent =
+  | { stream: "assistant"; data: { text: string; delta: string } }
+  | { stream: "tool"; data: { phase: "start"; name: string; toolCallId: string; args: unknown } | { phase: "result"; name: string; toolCallId: string; result: string; isError: boolean } };
+
+/** A transcript message as stored (agent.md §2.3). */
+export interface TranscriptMessage {
+  role: "user" | "assistant" | "toolResult";
+  content: ContentBlock[];
+  timestamp: number;
+  usage?: Usage;
+  stopReason?: StopReason;
+  aborted?: boolean;
+}
+
+/** Inputs of {@link runLoop}. */
+export interface LoopOptions {
+  model: string;
+  system: string;
+  history: ChatMessage[];
+  userText: string;
+  tools: Tool[];
+  toolContext: Omit<ToolContext, "signal">;
+  maxToolRounds: number;
+  maxTokens: number;
+  signal: AbortSignal;
+  stream(request: ModelRequest): AsyncIterable<ModelEvent>;
+  emit(event: LoopEvent): void;
+  persist(message: TranscriptMessage): void;
+}
+
+/** How a run ended. */
+export interface LoopResult {
+  text: string;
+  usage: Usage;
+  stopReason: StopReason;
+  aborted: boolean;
+  rounds: number;
+}
+
+/** Runs the loop; throws on provider failure (the caller reports `lifecycle: error`). */
+export async function runLoop(o: LoopOptions): Promise<LoopResult> {
+  const usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+  const messages: ChatMessage[] = [...o.history, { role: "user", content: [{ type: "text", text: o.userText }] }];
+  o.persist({ role: "user", content: messages.at(-1)!.content, timestamp: Date.now() });
+  let text = "";
+  let rounds = 0;
+  const tools = new Map(o.tools.map((t) => [t.name, t]));
+  while (true) {
+    if (rounds >= o.maxToolRounds) throw new Error(`the run stopped after ${o.maxToolRounds} model calls (agents.defaults.maxToolRounds)`);
+    rounds++;
+    let turnText = "";
+    let stop: Extract<ModelEvent, { type: "stop" }> | undefined;
+    try {
+      for await (const event of o.stream({ model: o.model, system: o.system, messages, tools: o.tools, maxTokens: o.maxTokens, signal: o.signal })) {
+        if (event.type === "text") {
+          turnText += event.delta;
+          text += event.delta;
+          o.emit({ stream: "assistant", data: { text, delta: event.delta } });
+        } else if (event.type === "usage") {
+          addUsage(usage, event.usage);
+        } else if (event.type === "stop") {
+          stop = event;
+        }
+      }
+    } catch (err) {
+      if (!o.signal.aborted) throw err;
+    }
+    if (o.signal.aborted || !stop) {
+      if (turnText) o.persist({ role: "assistant", content: [{ type: "text", text: turnText }], timestamp: Date.now(), stopReason: "aborted", aborted: true });
+      return { text, usage, stopReason: "aborted", aborted: true, rounds };
+    }
+    messages.push(stop.message);
+    o.persist({ role: "assistant", content: stop.message.content, timestamp: Date.now(), usage: { ...usage }, stopReason: stop.reason });
+    const calls = stop.message.content.filter((b): b is Extract<ContentBlock, { type: "tool_use" }> => b.type === "tool_use");
+    if (stop.reason !== "tool_use" || calls.length === 0) return { text, usage, stopReason: stop.reason, aborted: false, rounds };
+    const results: ContentBlock[] = [];
+    for (const call of calls) results.push(await runTool(call, tools, o));
+    messages.push({ role: "user", content: results });
+    o.persist({ role: "toolResult", content: results, timestamp: Date.now() });
+  }
+}
+
+async function runTool(call: Extract<ContentBlock, { type: "tool_use" }>, tools: Map<string, Tool>, o: LoopOptions): Promise<ContentBlock> {
+  o.emit({ stream: "tool", data: { phase: "start", name: call.name, toolCallId: call.id, args: call.input } });
+  const tool = tools.get(call.name);
+  let result: { content: string; isError?: boolean };
+  if (!tool) result = { content: `unknown tool: ${call.name}`, isError: true };
+  else {
+    try {
+      const input = call.input && typeof call.input === "object" ? (call.input as Record<string, unknown>) : {};
+      result = await tool.execute(input, { ...o.toolContext, signal: o.signal });
+    } catch (err) {
+      result = { content: `${call.name} failed: ${(err as Error).message}`, isError: true };
+    }
+  }
+  o.emit({ stream: "tool", data: { phase: "result", name: call.name, toolCallId: call.id, result: result.content, isError: result.isError === true } });
+  return { type: "tool_result", toolUseId: call.id, content: result.content, ...(result.isError && { isError: true }) };
+}
+
+function addUsage(total: Usage, u: Usage): void {
+  total.input += u.input;
+  total.output += u.output;
+  total.cacheRead += u.cacheRead;
+  total.cacheWrite += u.cacheWrite;
+}
