@@ -63,4 +63,51 @@ export const MIGRATIONS: readonly Migration[] = [
       created_at INTEGER NOT NULL, approved_at INTEGER NOT NULL
     )`,
   },
+  {
+    version: 4,
+    // Sessions (agent.md §2.1, §2.3 Decision): one record per session key, the SessionEntry fields as
+    // JSON in `entry`; transcripts one row per entry. The primary key (session_id, seq) is the tail
+    // index: `WHERE session_id = ? ORDER BY seq DESC LIMIT n` is one backwards range scan of it.
+    sql: `CREATE TABLE sessions (
+      key TEXT PRIMARY KEY,
+      session_id TEXT NOT NULL UNIQUE,
+      agent_id TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      entry TEXT NOT NULL
+    );
+    CREATE INDEX sessions_updated ON sessions (updated_at);
+    CREATE INDEX sessions_agent_updated ON sessions (agent_id, updated_at);
+    CREATE TABLE transcript_entries (
+      session_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      id TEXT NOT NULL,
+      parent_id TEXT,
+      type TEXT NOT NULL,
+      role TEXT,
+      json TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      PRIMARY KEY (session_id, seq)
+    );
+    CREATE UNIQUE INDEX transcript_entries_id ON transcript_entries (session_id, id)`,
+  },
+  {
+    version: 5,
+    // Cron (agent.md §6.1): each job as JSON, with the columns the scheduler queries; a per-job run log.
+    sql: `CREATE TABLE cron_jobs (
+      id TEXT PRIMARY KEY,
+      json TEXT NOT NULL,
+      enabled INTEGER NOT NULL,
+      next_run_at INTEGER,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX cron_jobs_next_run ON cron_jobs (enabled, next_run_at);
+    CREATE TABLE cron_runs (
+      job_id TEXT NOT NULL,
+      ts INTEGER NOT NULL,
+      json TEXT NOT NULL
+    );
+    CREATE INDEX cron_runs_job_ts ON cron_runs (job_id, ts)`,
+  },
 ];
