@@ -58,6 +58,7 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
     if (rounds >= o.maxToolRounds) throw new Error(`the run stopped after ${o.maxToolRounds} model calls (agents.defaults.maxToolRounds)`);
     rounds++;
     let turnText = "";
+    let turnUsage: Usage | undefined;
     let stop: Extract<ModelEvent, { type: "stop" }> | undefined;
     try {
       for await (const event of o.stream({ model: o.model, system: o.system, messages, tools: o.tools, maxTokens: o.maxTokens, signal: o.signal })) {
@@ -66,7 +67,7 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
           text += event.delta;
           o.emit({ stream: "assistant", data: { text, delta: event.delta } });
         } else if (event.type === "usage") {
-          addUsage(usage, event.usage);
+          turnUsage = event.usage;
         } else if (event.type === "stop") {
           stop = event;
         }
@@ -75,11 +76,13 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
       if (!o.signal.aborted) throw err;
     }
     if (o.signal.aborted || !stop) {
+      if (turnUsage) addUsage(usage, turnUsage);
       if (turnText) o.persist({ role: "assistant", content: [{ type: "text", text: turnText }], timestamp: Date.now(), stopReason: "aborted", aborted: true });
       return { text, usage, stopReason: "aborted", aborted: true, rounds };
     }
+    if (turnUsage) addUsage(usage, turnUsage);
     messages.push(stop.message);
-    o.persist({ role: "assistant", content: stop.message.content, timestamp: Date.now(), usage: { ...usage }, stopReason: stop.reason });
+    o.persist({ role: "assistant", content: stop.message.content, timestamp: Date.now(), ...(turnUsage && { usage: turnUsage }), stopReason: stop.reason });
     const calls = stop.message.content.filter((b): b is Extract<ContentBlock, { type: "tool_use" }> => b.type === "tool_use");
     if (stop.reason !== "tool_use" || calls.length === 0) return { text, usage, stopReason: stop.reason, aborted: false, rounds };
     const results: ContentBlock[] = [];

@@ -2,6 +2,11 @@
 import type { ErrorShape, StateVersion } from "../protocol/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { ConfigService } from "../config/service.ts";
+import type { MayrosConfig } from "../config/index.ts";
+import type { AgentService } from "../agent/agent-service.ts";
+import type { RunRegistry } from "../agent/run-registry.ts";
+import type { SessionLanes } from "../sessions/lane.ts";
+import type { SessionStore } from "../sessions/store.ts";
 import type { CapabilityStore } from "../canvas/capabilities.ts";
 import type { PairingStore } from "../devices/pairing-store.ts";
 import type { NodePairingStore } from "../nodes/pairing-store.ts";
@@ -43,6 +48,20 @@ export interface GatewayServices {
     /** The capability-scoped canvas host URL, on the host name `conn` used to reach us when given. */
     hostUrl(capability: string, conn?: Connection): string;
   };
+  /** The agent runtime: runs on session lanes. */
+  agent: AgentService;
+  /** Session records and transcripts. */
+  sessions: SessionStore;
+  /** One run at a time per session, with the queue modes. */
+  lanes: SessionLanes;
+  /** Live and recently finished runs (`agent.wait`, aborts). */
+  runs: RunRegistry;
+  /** The agent workspace directory. */
+  workspace: string;
+  /** The effective config (agents, models, session settings). */
+  agentConfig(): MayrosConfig;
+  /** The agent's name and emoji from IDENTITY.md. */
+  agentIdentity(): { name?: string; emoji?: string };
   /** System events queued for the main session (consumed by the agent runtime). */
   systemEvents: string[];
   /** Current presence and health versions. */

@@ -17,7 +17,10 @@ import { Dispatcher } from "./dispatch.ts";
 import { createHttpApp } from "./http.ts";
 import { DedupeCache } from "./idempotency.ts";
 import { startMaintenance } from "./maintenance.ts";
+import { agentMethods } from "./methods/agent.ts";
+import { chatMethods } from "./methods/chat.ts";
 import { configMethods } from "./methods/config.ts";
+import { sessionsMethods } from "./methods/sessions.ts";
 import { devicesMethods } from "./methods/devices.ts";
 import { logsMethods } from "./methods/logs.ts";
 import { nodePairingMethods } from "./methods/node-pairing.ts";
@@ -63,6 +66,7 @@ const STOP_GRACE_MS = 2000;
 
 const HANDLERS: MethodTable = {
   ...systemMethods, ...logsMethods, ...configMethods, ...devicesMethods, ...nodesMethods, ...nodePairingMethods,
+  ...agentMethods, ...chatMethods, ...sessionsMethods,
 };
 
 /** Starts a gateway from a loaded config. */

@@ -1,5 +1,16 @@
 /** @module Builds the long-lived services of one gateway from its config, database and logger. */
 import type { Database } from "bun:sqlite";
+import { join } from "node:path";
+import { AgentService } from "../agent/agent-service.ts";
+import { readIdentity } from "../agent/identity.ts";
+import { createProviderRegistry } from "../agent/providers/registry.ts";
+import { RunRegistry } from "../agent/run-registry.ts";
+import { fileTools } from "../agent/tools/fs.ts";
+import { ToolRegistry } from "../agent/tools/registry.ts";
+import { ensureWorkspace } from "../agent/workspace.ts";
+import { SessionLanes } from "../sessions/lane.ts";
+import { SessionStore } from "../sessions/store.ts";
+import { runEventSink } from "./run-event-sink.ts";
 import { createConfigService, type LoadedConfig } from "../config/index.ts";
 import { PairingStore } from "../devices/pairing-store.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -30,9 +41,27 @@ export function createServices({ loaded, db, log, logFile, host, canvas }: Servi
   const registry = new ConnectionRegistry();
   const presence = new PresenceRegistry(VERSION, bootId);
   const health = new HealthMonitor();
+  const broadcaster = new Broadcaster(registry);
+  const workspace = config.agents.defaults.workspace ?? join(paths.stateDir, "workspace");
+  ensureWorkspace(workspace);
+  const sessions = new SessionStore(db);
+  const lanes = new SessionLanes({
+    settings: config.messages.queue,
+    settingsFor: (key) => sessions.get(key),
+    onError: (key, error) => log.warn("session lane error", { key, error: (error as Error).message ?? String(error) }),
+  });
+  const runs = new RunRegistry();
+  const tools = new ToolRegistry();
+  for (const tool of fileTools()) tools.register(tool);
+  const agent = new AgentService({
+    config, workspace, sessions, lanes, runs, tools, log: log.child("agent"),
+    providers: createProviderRegistry({ config }),
+    sink: runEventSink(registry, broadcaster),
+  });
   return {
     version: VERSION, commit: COMMIT, bootId, startedAt: Date.now(), listen: { host, port: config.gateway.port },
-    stateDir: paths.stateDir, authMode, logFile, log, registry, broadcaster: new Broadcaster(registry), presence, health,
+    stateDir: paths.stateDir, authMode, logFile, log, registry, broadcaster, presence, health,
+    agent, sessions, lanes, runs, workspace, agentConfig: () => config, agentIdentity: () => readIdentity(workspace),
     config: createConfigService(loaded), systemEvents: [],
     pairing: new PairingStore(db), nodePairing: new NodePairingStore(db), nodes: new NodeRegistry(),
     nodeCommandPolicy: () => config.gateway.nodes,

@@ -13,6 +13,9 @@ import {
 } from "./events.ts";
 import * as sys from "./methods/system.ts";
 import * as cfg from "./methods/config.ts";
+import * as agent from "./methods/agent.ts";
+import * as chat from "./methods/chat.ts";
+import * as sess from "./methods/sessions.ts";
 import * as dev from "./methods/devices.ts";
 import * as nod from "./methods/nodes.ts";
 
@@ -78,6 +81,19 @@ export const METHODS = {
   "node.event": { params: nod.NodeEventParams, result: nod.NodeAck, role: "node", scope: null, summary: "An event reported by a node." },
   "node.canvas.capability.refresh": { params: nod.NodeCanvasCapabilityRefreshParams, result: nod.NodeCanvasCapabilityRefreshResult, role: "node", scope: null, summary: "A fresh capability-scoped canvas URL (v3)." },
   "node.pluginSurface.refresh": { params: nod.NodePluginSurfaceRefreshParams, result: nod.NodePluginSurfaceRefreshResult, role: "node", scope: null, summary: "A fresh URL of a plugin surface; only `canvas` (v4)." },
+  agent: { params: agent.AgentParams, result: agent.AgentResult, role: "operator", scope: "operator.write", idempotency: "required", summary: "Run the agent: an accepted ack, then the final response on the same id." },
+  "agent.wait": { params: agent.AgentWaitParams, result: agent.AgentWaitResult, role: "operator", scope: "operator.write", summary: "Wait for a run to end (waiting never stops it)." },
+  "agent.identity.get": { params: agent.AgentIdentityParams, result: agent.AgentIdentityResult, role: "operator", scope: "operator.read", summary: "The agent's name and emoji." },
+  "models.list": { params: agent.ModelsListParams, result: agent.ModelsListResult, role: "operator", scope: "operator.read", summary: "Configured models." },
+  "agents.list": { params: agent.AgentsListParams, result: agent.AgentsListResult, role: "operator", scope: "operator.read", summary: "Configured agents." },
+  "chat.send": { params: chat.ChatSendParams, result: chat.ChatSendResult, role: "operator", scope: "operator.write", idempotency: "required", summary: "Send a WebChat message; the reply streams as chat events." },
+  "chat.history": { params: chat.ChatHistoryParams, result: chat.ChatHistoryResult, role: "operator", scope: "operator.read", summary: "A session's transcript tail." },
+  "chat.abort": { params: chat.ChatAbortParams, result: chat.ChatAbortResult, role: "operator", scope: "operator.write", summary: "Abort a session's run; the partial reply is kept." },
+  "chat.inject": { params: chat.ChatInjectParams, result: chat.ChatInjectResult, role: "operator", scope: "operator.admin", idempotency: "optional", summary: "Append an assistant note without a run." },
+  "sessions.list": { params: sess.SessionsListParams, result: sess.SessionsListResult, role: "operator", scope: "operator.read", summary: "Sessions, newest first." },
+  "sessions.patch": { params: sess.SessionsPatchParams, result: sess.SessionsChangeResult, role: "operator", scope: "operator.write", summary: "Set or clear per-session overrides." },
+  "sessions.reset": { params: sess.SessionsResetParams, result: sess.SessionsChangeResult, role: "operator", scope: "operator.admin", summary: "Start a session over with a new sessionId." },
+  "sessions.delete": { params: sess.SessionsDeleteParams, result: sess.SessionsChangeResult, role: "operator", scope: "operator.admin", summary: "Delete a session (not the main one)." },
 } as const satisfies Record<string, MethodSpec>;
 
 /** Name of a method in {@link METHODS}. */
@@ -98,6 +114,8 @@ export const EVENTS = {
   "node.pair.requested": { payload: nod.NodePendingRequest, guard: pairing, droppable: false, summary: "A node asks to pair (legacy flow)." },
   "node.pair.resolved": { payload: NodePairResolvedPayload, guard: pairing, droppable: false, summary: "A node pairing request was approved, rejected or expired." },
   "node.invoke.request": { payload: NodeInvokeRequestPayload, guard: { kind: "targeted" }, droppable: false, summary: "A command for one node; answered with node.invoke.result." },
+  agent: { payload: agent.AgentEventPayload, guard: { kind: "scope", scope: "operator.read" }, droppable: false, summary: "One step of an agent run (per-run seq)." },
+  chat: { payload: chat.ChatEventPayload, guard: { kind: "scope", scope: "operator.read" }, droppable: false, summary: "WebChat reply: delta, final, aborted or error." },
 } as const satisfies Record<string, EventSpec>;
 
 /** Name of an event in {@link EVENTS}. */
