@@ -19,7 +19,8 @@ export function registerCallCommand(program: Command): void {
   });
 }
 
-function parseParams(text: string): unknown {
+/** Parses a `--params` JSON flag. @throws {CliError} exit 2 when it is not JSON. */
+export function parseParams(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -8,29 +8,9 @@ import type {
   DeviceTokenRevokeResult, DeviceTokenRotateResult, PairedDeviceSummary,
 } from "../protocol/methods/devices.ts";
 import { CliError, ExitCode } from "./errors.ts";
-import { formatDuration, printJson, printLines } from "./output.ts";
+import { ago, collect, formatTable, printJson, printLines } from "./output.ts";
 import { clientOptions, withClient } from "./with-client.ts";
 import type { ClientFlags } from "./target.ts";
-
-/**
- * Lays out rows under headers in aligned columns (two spaces apart).
- * @example formatTable(["ID", "NAME"], [["a1", "Kitchen"]]) // ["ID  NAME", "a1  Kitchen"]
- */
-export function formatTable(headers: string[], rows: string[][]): string[] {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
-  return [line(headers), ...rows.map(line)];
-}
-
-/** "3m 2s ago" for an epoch-ms timestamp. */
-export function ago(ms: number, now = Date.now()): string {
-  return `${formatDuration(Math.max(0, now - ms))} ago`;
-}
-
-/** Collects a repeatable option into an array. */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
 
 /** Registers `devices` and its subcommands. */
 export function registerDevicesCommand(program: Command): void {

@@ -9,9 +9,9 @@ import type {
 } from "../protocol/methods/nodes.ts";
 import { MAX_NODE_INVOKE_TIMEOUT_MS } from "../protocol/methods/nodes.ts";
 import type { GatewayClient } from "./client.ts";
-import { ago, formatTable } from "./devices.ts";
 import { CliError, ExitCode } from "./errors.ts";
-import { printJson, printLines } from "./output.ts";
+import { ago, formatTable, printJson, printLines } from "./output.ts";
+import { parseParams } from "./call.ts";
 import { clientOptions, withClient } from "./with-client.ts";
 import type { ClientFlags } from "./target.ts";
 
@@ -61,7 +61,7 @@ export function registerNodesCommand(program: Command): void {
       .option("--params <json>", "command params as JSON")
       .option("--invoke-timeout <ms>", `how long the node may take, 1..${MAX_NODE_INVOKE_TIMEOUT_MS} ms (default ${DEFAULT_INVOKE_TIMEOUT_MS})`),
   ).action((nodeId: string, command: string, flags: InvokeFlags) => {
-    const params = flags.params === undefined ? undefined : parseJson(flags.params);
+    const params = flags.params === undefined ? undefined : parseParams(flags.params);
     const timeoutMs = flags.invokeTimeout === undefined ? undefined : invokeTimeout(flags.invokeTimeout);
     // The request must outlive the node's own timeout unless --timeout says otherwise.
     const clientFlags = { ...flags, timeout: flags.timeout ?? String((timeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS) + INVOKE_MARGIN_MS) };
@@ -137,14 +137,6 @@ function nodeLines(nodes: NodeSummary[]): string[] {
       n.caps.join(",") || "-", String(n.commands.length),
     ]),
   );
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new CliError(`--params: not valid JSON (${(err as Error).message})`, ExitCode.USAGE);
-  }
 }
 
 function invokeTimeout(text: string): number {

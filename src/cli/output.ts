@@ -22,3 +22,23 @@ export function formatDuration(ms: number): string {
 export function formatMiB(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+/**
+ * Lays out rows under headers in aligned columns (two spaces apart).
+ * @example formatTable(["ID", "NAME"], [["a1", "Kitchen"]]) // ["ID  NAME", "a1  Kitchen"]
+ */
+export function formatTable(headers: string[], rows: string[][]): string[] {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+  return [line(headers), ...rows.map(line)];
+}
+
+/** "3m 2s ago" for an epoch-ms timestamp. */
+export function ago(ms: number, now = Date.now()): string {
+  return `${formatDuration(Math.max(0, now - ms))} ago`;
+}
+
+/** Collects a repeatable option into an array. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
