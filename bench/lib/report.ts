@@ -1,5 +1,6 @@
 /** Turns the figures into the side-by-side table (metric | mayros | raw echo | ratio | target [| peer]). */
 import { round } from "./stats.ts";
+import type { AgentFigures, AgentOptions } from "./agent.ts";
 import type { BundledFigures, TargetFigures } from "./suite.ts";
 
 /** Figures of the optional OpenClaw peer, as far as its measure script reports them. */
@@ -49,6 +50,21 @@ export function buildRows(m: TargetFigures, r: TargetFigures, peer?: PeerFigures
     { metric: "RSS after handshake run (MiB)", mayros: m.rssAfterHpsMiB, raw: r.rssAfterHpsMiB },
   );
   return rows;
+}
+
+/** Rows of the agent-runtime figures ("—" where a part failed or has no raw-echo counterpart). */
+export function agentRows(a: AgentFigures, o: AgentOptions): Row[] {
+  const { fanOut: f, overhead: v } = a;
+  const none = NaN;
+  return [
+    { metric: `agent events/s to ${f?.clients ?? o.clients} clients (${o.fanOutRuns} runs × ${o.deltas} deltas)`, mayros: f?.framesPerSec ?? none, raw: f?.rawFramesPerSec ?? none },
+    { metric: "  agent run ack → final p50 (ms)", mayros: f?.runP50Ms ?? none, raw: none },
+    { metric: "  server CPU per agent event frame (µs)", mayros: f?.serverCpuUsPerFrame ?? none, raw: none },
+    { metric: `agent runs/s, ${o.seqRuns} seq., zero-latency model`, mayros: v?.runsPerSec ?? none, raw: none },
+    { metric: "  mean per run, ack → final (ms)", mayros: v?.meanRunMs ?? none, raw: none },
+    { metric: "  run overhead: request → final − health RTT (ms)", mayros: v?.overheadMs ?? none, raw: none },
+    { metric: `  in-process runLoop, no HTTP, x${o.loopIterations} (µs/run)`, mayros: a.loopUsPerRun ?? none, raw: none },
+  ];
 }
 
 const fmt = (x: number | undefined): string => {

@@ -121,7 +121,8 @@ export const ModelProviderConfig = Type.Object(
     api: Type.Optional(Type.Union([Type.Literal("anthropic-messages"), Type.Literal("openai-completions")], {
       description: "Wire format; default anthropic-messages for id anthropic, else openai-completions.",
     })),
-    models: Type.Array(
+    // Optional, not defaulted: TypeBox fills no defaults inside Record values.
+    models: Type.Optional(Type.Array(
       Type.Object(
         {
           id: Type.String({ minLength: 1 }),
@@ -132,8 +133,7 @@ export const ModelProviderConfig = Type.Object(
         },
         Closed,
       ),
-      { default: [] },
-    ),
+    )),
   },
   Closed,
 );
