@@ -7,9 +7,10 @@ import type { Logger } from "../logging/logger.ts";
 import { GatewayError } from "../protocol/index.ts";
 import { isValidSessionKey, mainSessionKey, agentIdOf } from "../sessions/keys.ts";
 import type { SessionLanes } from "../sessions/lane.ts";
+import { RunAbortedError, type LaneMessage } from "../sessions/lane-types.ts";
 import type { SessionStore } from "../sessions/store.ts";
 import type { TranscriptEntryInput, TranscriptRecord } from "../sessions/types.ts";
-import { configuredModelRefs, streamWithFallbacks, type ProviderRegistry } from "./providers/registry.ts";
+import { configuredModelRefs, parseModelRef, streamWithFallbacks, type ProviderRegistry } from "./providers/registry.ts";
 import type { ChatMessage, ContentBlock, Usage } from "./providers/types.ts";
 import { RunEvents, type RunEventSink } from "./run-events.ts";
 import { runLoop, type TranscriptMessage } from "./run-loop.ts";
@@ -49,34 +50,79 @@ export interface RunOutcome {
   usage: Usage;
   durationMs: number;
   sessionId: string;
+  /** The `provider/model` ref that answered (the last one tried on failover). */
   model: string;
   error?: string;
+}
+
+/** A lane message of {@link AgentService.run}: told the outcome of the turn that carried it. */
+interface RunMessage extends LaneMessage {
+  runId: string;
+  done(outcome: RunOutcome): void;
+}
+
+const NO_USAGE: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+
+/** `provider` and `model` of a ref for `agentMeta` (`{provider: "", model: ref}` when it does not parse). */
+export function splitModelRef(ref: string): { provider: string; model: string } {
+  try {
+    return parseModelRef(ref);
+  } catch {
+    return { provider: "", model: ref };
+  }
 }
 
 /** The agent runtime. */
 export class AgentService {
   constructor(private readonly d: AgentServiceDeps) {}
 
-  /** The session key a request runs in (the agent's main key when none is given). */
-  resolveKey(sessionKey: string | undefined, agentId = "main"): string {
-    const key = sessionKey ?? mainSessionKey(agentId, this.d.config.session.mainKey);
+  /**
+   * The session key a request runs in (the agent's main key when none is given).
+   * @throws {GatewayError} INVALID_REQUEST for a malformed key, an unknown agent id (only `main`
+   * exists), or a key of another agent than the `agentId` given.
+   */
+  resolveKey(sessionKey: string | undefined, agentId?: string): string {
+    if (agentId !== undefined && agentId.trim().toLowerCase() !== "main") throw new GatewayError("INVALID_REQUEST", `unknown agent id: ${JSON.stringify(agentId)}`);
+    const key = sessionKey ?? mainSessionKey("main", this.d.config.session.mainKey);
     if (!isValidSessionKey(key)) throw new GatewayError("INVALID_REQUEST", `invalid sessionKey: ${JSON.stringify(key)}`);
-    if (sessionKey && agentId !== "main" && agentIdOf(key) !== agentId) throw new GatewayError("INVALID_REQUEST", `sessionKey ${key} belongs to another agent`);
+    if (sessionKey && agentId !== undefined && agentIdOf(key) !== "main") throw new GatewayError("INVALID_REQUEST", `sessionKey ${key} belongs to another agent`);
     return key;
   }
 
   /**
    * Queues a run of `message` on its session lane (`agent` calls always get their own turn).
-   * @returns the outcome once the run ends.
+   * @returns the outcome once the run ends; a message merged into a `collect` turn gets that
+   * turn's outcome, and one cleared from the queue before it ran (`/stop`, reset, delete, cap)
+   * gets an error outcome — the promise always settles.
    */
   run(req: RunRequest, mode?: "followup"): Promise<RunOutcome> {
     const key = this.resolveKey(req.sessionKey, req.agentId);
-    this.d.sessions.getOrCreate(key, agentIdOf(key));
+    const session = this.d.sessions.getOrCreate(key, agentIdOf(key));
     return new Promise((resolve) => {
-      this.d.lanes.enqueue(key, { text: req.message, runId: req.runId }, async (ctx) => {
-        resolve(await this.turn({ ...req, message: ctx.text }, key, ctx.signal));
+      let answered = false;
+      const message: RunMessage = {
+        text: req.message, runId: req.runId,
+        done: (outcome) => {
+          answered = true;
+          resolve(outcome);
+        },
+      };
+      const { settled } = this.d.lanes.enqueue(key, message, async (ctx) => {
+        const outcome = await this.turn({ ...req, message: ctx.text }, key, ctx.signal);
+        for (const m of ctx.messages) (m as Partial<RunMessage>).done?.(outcome);
       }, mode ? { mode } : undefined);
+      void settled.then(() => {
+        if (answered) return;
+        const error = "the message was removed from the session queue before it ran";
+        resolve({ runId: req.runId, status: "error", text: "", aborted: true, usage: { ...NO_USAGE }, durationMs: 0, sessionId: session.sessionId, model: this.modelRefs(session.modelOverride)[0] ?? "", error });
+      });
     });
+  }
+
+  /** `[modelOverride, primary, ...fallbacks]` without duplicates. */
+  private modelRefs(override: string | undefined): string[] {
+    const refs = configuredModelRefs(this.d.config);
+    return override ? [override, ...refs.filter((r) => r !== override)] : refs;
   }
 
   /** Whether a run with this id is running. */
@@ -88,56 +134,108 @@ export class AgentService {
     const run = this.d.runs.start(req.runId, key);
     const events = new RunEvents(req.runId, key, this.d.sink);
     const defaults = this.d.config.agents.defaults;
-    const refs = configuredModelRefs(this.d.config);
-    const model = refs[0] ?? "";
-    const abort = () => run.controller.abort();
-    laneSignal.addEventListener("abort", abort, { once: true });
-    const timer = setTimeout(abort, (req.timeoutSeconds ?? defaults.timeoutSeconds) * 1000);
-    const session = this.d.sessions.getOrCreate(key, agentIdOf(key));
-    events.agent("lifecycle", { phase: "start", startedAt: run.startedAt });
-    const tools = this.d.tools.allowed(defaults.tools);
+    const abort = (origin: string) => {
+      run.abortOrigin ??= origin;
+      run.controller.abort();
+    };
+    const onLaneAbort = () => abort(laneSignal.reason instanceof RunAbortedError ? laneSignal.reason.kind : "stop");
+    laneSignal.addEventListener("abort", onLaneAbort, { once: true });
+    if (laneSignal.aborted) onLaneAbort();
+    const timer = setTimeout(() => abort("timeout"), (req.timeoutSeconds ?? defaults.timeoutSeconds) * 1000);
+    let sessionId = "";
+    let used = "";
     try {
+      const session = this.d.sessions.getOrCreate(key, agentIdOf(key));
+      sessionId = session.sessionId;
+      const refs = this.modelRefs(session.modelOverride);
+      used = refs[0] ?? "";
+      // Tool results reach clients only when the session's verbose level is `full` (protocol.md §7.2).
+      const verbose = session.verboseLevel === "full";
+      events.agent("lifecycle", { phase: "start", startedAt: run.startedAt });
+      const tools = this.d.tools.allowed(defaults.tools);
       const result = await runLoop({
-        model, system: buildSystemPrompt({ workspace: this.d.workspace, tools, model, timezone: defaults.userTimezone, extra: req.extraSystemPrompt }),
+        model: used, system: buildSystemPrompt({ workspace: this.d.workspace, tools, model: used, timezone: defaults.userTimezone, extra: req.extraSystemPrompt }),
         history: toChatMessages(this.d.sessions.tail(key, 200)), userText: req.message, tools,
         toolContext: { workspace: this.d.workspace, sessionKey: key }, maxToolRounds: defaults.maxToolRounds, maxTokens: defaults.maxTokens,
         signal: run.controller.signal,
-        stream: ({ model: _m, ...request }) => streamWithFallbacks(this.d.providers, refs, request, { signal: run.controller.signal }),
-        emit: (e) => events.agent(e.stream, e.data as Record<string, unknown>),
-        persist: (message) => this.persist(key, message),
+        stream: ({ model: _m, ...request }) => {
+          used = refs[0] ?? "";
+          return streamWithFallbacks(this.d.providers, refs, request, { signal: run.controller.signal, onFallback: ({ to }) => { used = to; } });
+        },
+        emit: (e) => {
+          if (e.stream === "assistant") return events.assistant(e.data.text, e.data.delta);
+          const { result: _r, ...stripped } = e.data as { result?: unknown } & Record<string, unknown>;
+          events.agent("tool", verbose ? e.data : stripped);
+        },
+        persist: (message) => this.persist(key, message, { runId: req.runId, modelRef: used, abortOrigin: run.abortOrigin ?? "rpc" }),
       });
+      this.d.sessions.patch(key, { abortedLastRun: result.aborted });
       events.agent("lifecycle", { phase: "end", startedAt: run.startedAt, endedAt: Date.now(), ...(result.aborted && { aborted: true }) });
-      events.chatEnd(result.aborted ? "aborted" : "final", result.text, result.aborted ? { stopReason: "rpc" } : {});
+      events.chatEnd(result.aborted ? "aborted" : "final", result.text, result.aborted ? { stopReason: run.abortOrigin ?? "rpc" } : {});
       this.d.runs.finish(req.runId, result.aborted ? "aborted" : "ok");
-      return { runId: req.runId, status: "ok", text: result.text, aborted: result.aborted, usage: result.usage, durationMs: Date.now() - run.startedAt, sessionId: session.sessionId, model };
+      return { runId: req.runId, status: "ok", text: result.text, aborted: result.aborted, usage: result.usage, durationMs: Date.now() - run.startedAt, sessionId, model: used };
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       this.d.log.warn("agent run failed", { runId: req.runId, error: message });
-      events.agent("lifecycle", { phase: "error", error: message });
+      events.agent("lifecycle", { phase: "error", startedAt: run.startedAt, endedAt: Date.now(), error: message });
       events.chatEnd("error", "", { errorMessage: message });
       this.d.runs.finish(req.runId, "error", message);
-      return { runId: req.runId, status: "error", text: "", aborted: false, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, durationMs: Date.now() - run.startedAt, sessionId: session.sessionId, model, error: message };
+      return { runId: req.runId, status: "error", text: "", aborted: false, usage: { ...NO_USAGE }, durationMs: Date.now() - run.startedAt, sessionId, model: used, error: message };
     } finally {
       clearTimeout(timer);
-      laneSignal.removeEventListener("abort", abort);
+      laneSignal.removeEventListener("abort", onLaneAbort);
     }
   }
 
-  private persist(key: string, message: TranscriptMessage): void {
+  /** Appends one finished message; an aborted partial carries `mayrosAbort` (agent.md §2.3). */
+  private persist(key: string, message: TranscriptMessage, run: { runId: string; modelRef: string; abortOrigin: string }): void {
+    const { runId, modelRef, abortOrigin } = run;
     const usage = message.usage;
-    const entry = { type: "message", message } as unknown as TranscriptEntryInput;
-    this.d.sessions.append(key, [entry],
-      usage ? { inputTokens: usage.input, outputTokens: usage.output, cacheRead: usage.cacheRead, cacheWrite: usage.cacheWrite, totalTokens: usage.input + usage.output } : {});
+    const stored = message.aborted ? { ...message, mayrosAbort: { aborted: true, origin: abortOrigin, runId } } : message;
+    const entry = { type: "message", message: stored } as unknown as TranscriptEntryInput;
+    const { provider, model } = splitModelRef(modelRef);
+    this.d.sessions.append(key, [entry], usage
+      ? { inputTokens: usage.input, outputTokens: usage.output, cacheRead: usage.cacheRead, cacheWrite: usage.cacheWrite, totalTokens: usage.input + usage.output, model, modelProvider: provider }
+      : {});
   }
 }
 
-/** Transcript rows back into model messages (tool results travel in user messages). */
+/** The result given to a tool call the transcript has no result for. */
+const NO_RESULT = "no result: the run ended before this tool call finished";
+
+/**
+ * Transcript rows back into model messages (tool results travel in user messages). Providers
+ * refuse a tool call without a result in the next message and a result without its call in the
+ * previous one, and a transcript can hold either — cut by a crash between an assistant's tool
+ * calls and their results, or by the history window starting mid-round — so a call without a
+ * result gets a synthetic error result and a result without its call is left out. The history
+ * starts at its first real user message (providers want the conversation to open with one).
+ */
 export function toChatMessages(records: TranscriptRecord[]): ChatMessage[] {
+  const first = records.findIndex(({ entry: e }) =>
+    e.type === "message" && e.message.role === "user" && e.message.content.some((b) => b.type !== "tool_result"));
+  if (first < 0) return [];
   const out: ChatMessage[] = [];
-  for (const { entry } of records) {
+  /** Tool calls of the last assistant message, waiting for their results. */
+  let open: string[] = [];
+  const missing = (answered: ReadonlySet<string>): ContentBlock[] =>
+    open.filter((id) => !answered.has(id)).map((id) => ({ type: "tool_result", toolUseId: id, content: NO_RESULT, isError: true }));
+  for (const { entry } of records.slice(first)) {
     if (entry.type !== "message") continue;
     const content = entry.message.content as unknown as ContentBlock[];
-    out.push({ role: entry.message.role === "assistant" ? "assistant" : "user", content });
+    if (entry.message.role === "assistant") {
+      if (open.length > 0) out.push({ role: "user", content: missing(new Set()) });
+      out.push({ role: "assistant", content: [...content] });
+      open = content.flatMap((b) => (b.type === "tool_use" ? [b.id] : []));
+      continue;
+    }
+    const expected = new Set(open);
+    const results = content.filter((b): b is Extract<ContentBlock, { type: "tool_result" }> => b.type === "tool_result" && expected.has(b.toolUseId));
+    const rest = content.filter((b) => b.type !== "tool_result");
+    const merged = [...missing(new Set(results.map((b) => b.toolUseId))), ...results, ...rest];
+    open = [];
+    if (merged.length > 0) out.push({ role: "user", content: merged });
   }
+  if (open.length > 0) out.push({ role: "user", content: missing(new Set()) });
   return out;
 }

@@ -39,6 +39,7 @@ export interface LoopOptions {
 
 /** How a run ended. */
 export interface LoopResult {
+  /** The reply: the text of every model call, separated by blank lines. */
   text: string;
   usage: Usage;
   stopReason: StopReason;
@@ -63,9 +64,12 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
     try {
       for await (const event of o.stream({ model: o.model, system: o.system, messages, tools: o.tools, maxTokens: o.maxTokens, signal: o.signal })) {
         if (event.type === "text") {
+          if (event.delta === "") continue;
+          // The text of a later model call starts a new paragraph of the run's reply.
+          const delta = turnText === "" && text !== "" ? `\n\n${event.delta}` : event.delta;
           turnText += event.delta;
-          text += event.delta;
-          o.emit({ stream: "assistant", data: { text, delta: event.delta } });
+          text += delta;
+          o.emit({ stream: "assistant", data: { text, delta } });
         } else if (event.type === "usage") {
           turnUsage = event.usage;
         } else if (event.type === "stop") {

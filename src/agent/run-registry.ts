@@ -15,6 +15,8 @@ export interface RunRecord {
   status: RunStatus;
   error?: string;
   controller: AbortController;
+  /** Why it was aborted: `rpc` (chat.abort), `stop` (`/stop`), `interrupt` (a newer message), `timeout`. */
+  abortOrigin?: string;
 }
 
 /** What `agent.wait` answers. */
@@ -65,21 +67,36 @@ export class RunRegistry {
     return [...this.runs.values()].filter((r) => r.sessionKey === sessionKey && r.status === "running");
   }
 
-  /** Aborts one run, or every running run of `sessionKey`; returns the aborted run ids. */
-  abort(sessionKey: string, runId?: string): string[] {
+  /**
+   * Aborts one run, or every running run of `sessionKey`, recording `origin` (the first one wins).
+   * @returns the aborted run ids.
+   */
+  abort(sessionKey: string, runId?: string, origin = "rpc"): string[] {
     const targets = runId ? [this.runs.get(runId)].filter((r): r is RunRecord => r?.status === "running") : this.running(sessionKey);
-    for (const run of targets) run.controller.abort();
+    for (const run of targets) {
+      run.abortOrigin ??= origin;
+      run.controller.abort();
+    }
     return targets.map((r) => r.runId);
   }
 
-  /** Waits until the run ends or `timeoutMs` passes (waiting never stops the run). */
+  /**
+   * Waits until the run ends or `timeoutMs` passes (waiting never stops the run). A run not
+   * started yet (still queued behind another on its session lane) is waited for too.
+   */
   async wait(runId: string, timeoutMs: number): Promise<WaitResult> {
     const run = this.runs.get(runId);
-    if (run && run.status === "running") {
+    if ((!run || run.status === "running") && timeoutMs > 0) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
         const list = this.waiters.get(runId) ?? [];
-        list.push(() => { clearTimeout(timer); resolve(); });
+        const wake = () => { clearTimeout(timer); resolve(); };
+        const timer = setTimeout(() => {
+          const left = (this.waiters.get(runId) ?? []).filter((w) => w !== wake);
+          if (left.length > 0) this.waiters.set(runId, left);
+          else this.waiters.delete(runId);
+          resolve();
+        }, timeoutMs);
+        list.push(wake);
         this.waiters.set(runId, list);
       });
     }

@@ -30,3 +30,31 @@ export function buildSystemPrompt({ workspace, tools, model, timezone, extra }: 
   if (extra) sections.push(extra);
   return sections.join("\n\n");
 }
+
+/** A leading `[Dow YYYY-MM-DD HH:MM …]` stamp. */
+const STAMPED = /^\[[A-Z][a-z]{2} \d{4}-\d{2}-\d{2} \d{2}:\d{2}[^\]]*\]/;
+
+/**
+ * Prefixes the user text of `agent` / `chat.send` with `[<Dow> YYYY-MM-DD HH:MM <TZ>] ` in
+ * `timezone` (agent.md §3.2), unless it already starts with such a stamp or carries a
+ * `Current time: ` line (cron). An unknown zone falls back to UTC.
+ */
+export function stampUserText(text: string, timezone: string, now: Date = new Date()): string {
+  if (STAMPED.test(text) || text.includes("Current time: ")) return text;
+  return `[${formatStamp(now, timezone)}] ${text}`;
+}
+
+function formatStamp(now: Date, timezone: string): string {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone: timezone, weekday: "short", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short",
+    });
+  } catch {
+    return formatStamp(now, "UTC");
+  }
+  const parts = format.formatToParts(now);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("weekday")} ${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")} ${part("timeZoneName")}`;
+}

@@ -30,16 +30,25 @@ export function ensureWorkspace(dir: string): void {
   }
 }
 
-/** The bootstrap files present in `dir`, each capped, as `{name, text}`. */
+/**
+ * The bootstrap files of `dir` in prompt order as `{name, text}`: each capped at
+ * {@link BOOTSTRAP_MAX_CHARS}, all together at {@link BOOTSTRAP_TOTAL_MAX_CHARS} (the file that
+ * crosses it is cut, later ones left out). A missing file gets a "missing" marker (agent.md §3.1);
+ * `MEMORY.md` may also be spelled `memory.md`; `BOOTSTRAP.md` is injected only while present.
+ */
 export function readBootstrap(dir: string): Array<{ name: string; text: string }> {
   const out: Array<{ name: string; text: string }> = [];
   let total = 0;
-  for (const name of BOOTSTRAP_FILES) {
-    const path = join(dir, name);
-    if (!existsSync(path)) continue;
-    let text = readFileSync(path, "utf8");
+  for (const name of [...BOOTSTRAP_FILES, "BOOTSTRAP.md"]) {
+    const found = [name, ...(name === "MEMORY.md" ? ["memory.md"] : [])].map((n) => join(dir, n)).find((p) => existsSync(p));
+    if (!found && name === "BOOTSTRAP.md") continue;
+    let text = found ? readFileSync(found, "utf8") : `[missing: ${name} is not in the workspace]`;
     if (text.length > BOOTSTRAP_MAX_CHARS) text = `${text.slice(0, BOOTSTRAP_MAX_CHARS)}\n[… truncated at ${BOOTSTRAP_MAX_CHARS} characters]`;
-    if (total + text.length > BOOTSTRAP_TOTAL_MAX_CHARS) break;
+    const room = BOOTSTRAP_TOTAL_MAX_CHARS - total;
+    if (text.length > room) {
+      if (room > 0) out.push({ name, text: `${text.slice(0, room)}\n[… truncated: bootstrap files exceed ${BOOTSTRAP_TOTAL_MAX_CHARS} characters]` });
+      break;
+    }
     total += text.length;
     out.push({ name, text });
   }

@@ -20,6 +20,10 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   node: async () => (await import("./node.ts")).registerNodeCommand,
   devices: async () => (await import("./devices.ts")).registerDevicesCommand,
   nodes: async () => (await import("./nodes.ts")).registerNodesCommand,
+  agent: async () => (await import("./agent.ts")).registerAgentCommand,
+  sessions: async () => (await import("./sessions.ts")).registerSessionsCommand,
+  models: async () => (await import("./models.ts")).registerModelsCommand,
+  cron: async () => (await import("./cron.ts")).registerCronCommand,
 };
 
 /**

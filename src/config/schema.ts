@@ -144,6 +144,27 @@ export const ModelsConfig = Type.Object(
   Section,
 );
 
+/** The periodic main-session heartbeat (`agents.defaults.heartbeat`), agent.md §6.2. */
+export const HeartbeatConfig = Type.Object(
+  {
+    every: Type.String({
+      default: "30m", pattern: "^\\s*(?:(?:\\d+(?:\\.\\d+)?(?:ms|s|m|h|d)\\s*)+|\\d+(?:\\.\\d+)?)\\s*$",
+      description: "Interval, e.g. 30m or 1h; 0m turns heartbeats off.",
+    }),
+    activeHours: Type.Optional(Type.Object(
+      {
+        start: Type.String({ pattern: "^([01]\\d|2[0-3]):[0-5]\\d$", description: "HH:MM" }),
+        end: Type.String({ pattern: "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$", description: "HH:MM (24:00 allowed)" }),
+        timezone: Type.Optional(Type.String({ minLength: 1, description: "user (agents.defaults.userTimezone), local or an IANA zone." })),
+      },
+      Closed,
+    )),
+    prompt: Type.Optional(Type.String({ minLength: 1, description: "The heartbeat user message (default: read HEARTBEAT.md, reply HEARTBEAT_OK)." })),
+    ackMaxChars: Type.Integer({ minimum: 0, default: 300, description: "A reply with HEARTBEAT_OK and at most this much else is not delivered." }),
+  },
+  Section,
+);
+
 /** Agent defaults (`agents.defaults`). */
 export const AgentDefaultsConfig = Type.Object(
   {
@@ -159,11 +180,17 @@ export const AgentDefaultsConfig = Type.Object(
     maxToolRounds: Type.Integer({ minimum: 1, default: 50, description: "Model calls per run at most." }),
     maxTokens: Type.Integer({ minimum: 1, default: 8192 }),
     userTimezone: Type.String({ minLength: 1, default: "UTC" }),
+    heartbeat: HeartbeatConfig,
     tools: Type.Object(
       {
         allow: Type.Array(Type.String(), { default: [] }),
         deny: Type.Array(Type.String(), { default: [] }),
-        exec: Type.Object({ enabled: Type.Boolean({ default: false }) }, Section),
+        exec: Type.Object({
+          enabled: Type.Boolean({ default: false }),
+          timeoutSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: "Default and largest run time of one command (default 1800 s)." })),
+          approvalTimeoutMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 600_000, description: "How long a command waits for an approver (default 120000 ms)." })),
+          maxOutputBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 10_485_760, description: "Bytes of stdout and of stderr kept for the model (default 65536)." })),
+        }, Section),
       },
       Section,
     ),
@@ -214,6 +241,18 @@ export const CronConfig = Type.Object(
   Section,
 );
 
+/** Inbound webhooks (`hooks`), agent.md §7: off unless enabled with a token of their own. */
+export const HooksConfig = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: "Serve POST <path>/wake and <path>/agent (needs hooks.token)." }),
+    token: Type.Optional(Type.String({ minLength: 1, description: "Bearer token of hook callers; use one distinct from the gateway token." })),
+    path: Type.String({ minLength: 2, pattern: "^/[^?#]*[^/?#]$", default: "/hooks", description: "Base path of the hook endpoints." }),
+    allowRequestSessionKey: Type.Boolean({ default: false, description: "Let /agent callers pick the sessionKey." }),
+    allowedSessionKeyPrefixes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: "Prefixes a caller-chosen sessionKey must start with." })),
+  },
+  Section,
+);
+
 /**
  * The whole config file (`$MAYROS_STATE_DIR/mayros.json`). Closed at every level, so a typo is
  * reported by name; every section defaults to `{}` so `Value.Default` fills a missing section.
@@ -229,6 +268,7 @@ export const MayrosConfig = Type.Object(
     session: SessionConfig,
     messages: MessagesConfig,
     cron: CronConfig,
+    hooks: HooksConfig,
   },
   { ...Closed, default: {}, $id: "MayrosConfig", title: "Mayros config" },
 );
@@ -260,4 +300,5 @@ export const CONFIG_UI_HINTS: Record<string, ConfigUiHint> = {
   "gateway.nodes.allowCommands": { label: "Allowed node commands", help: "Extra commands nodes may run, e.g. camera.snap." },
   "gateway.tls.enabled": { label: "TLS", help: "wss:// with a self-signed certificate unless certPath/keyPath are set." },
   "logging.level": { label: "Log level", help: "debug, info, warn or error." },
+  "hooks.token": { label: "Hooks token", help: "Bearer token of webhook callers (Authorization or x-mayros-token).", sensitive: true },
 };

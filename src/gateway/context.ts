@@ -5,8 +5,11 @@ import type { ConfigService } from "../config/service.ts";
 import type { MayrosConfig } from "../config/index.ts";
 import type { AgentService } from "../agent/agent-service.ts";
 import type { RunRegistry } from "../agent/run-registry.ts";
+import type { ExecApprovals } from "../agent/approvals/service.ts";
 import type { SessionLanes } from "../sessions/lane.ts";
 import type { SessionStore } from "../sessions/store.ts";
+import type { CronScheduler } from "../cron/scheduler.ts";
+import type { HeartbeatRunner } from "../cron/heartbeat.ts";
 import type { CapabilityStore } from "../canvas/capabilities.ts";
 import type { PairingStore } from "../devices/pairing-store.ts";
 import type { NodePairingStore } from "../nodes/pairing-store.ts";
@@ -58,12 +61,18 @@ export interface GatewayServices {
   runs: RunRegistry;
   /** The agent workspace directory. */
   workspace: string;
+  /** Exec approvals: the policy file and pending approval requests. */
+  execApprovals: ExecApprovals;
   /** The effective config (agents, models, session settings). */
   agentConfig(): MayrosConfig;
   /** The agent's name and emoji from IDENTITY.md. */
   agentIdentity(): { name?: string; emoji?: string };
   /** System events queued for the main session (consumed by the agent runtime). */
   systemEvents: string[];
+  /** Cron jobs: the scheduler over the gateway database. */
+  cron: CronScheduler;
+  /** The periodic main-session heartbeat; also `wake` and the system-event queue's consumer. */
+  heartbeat: HeartbeatRunner;
   /** Current presence and health versions. */
   stateVersion(): StateVersion;
 }

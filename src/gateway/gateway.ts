@@ -21,6 +21,12 @@ import { agentMethods } from "./methods/agent.ts";
 import { chatMethods } from "./methods/chat.ts";
 import { configMethods } from "./methods/config.ts";
 import { sessionsMethods } from "./methods/sessions.ts";
+import { cronMethods } from "./methods/cron.ts";
+import { heartbeatMethods } from "./methods/heartbeat.ts";
+import { sendMethods } from "./methods/send.ts";
+import { createGatewayHooks } from "./hooks.ts";
+import { startAutomation, stopAutomation } from "../cron/automation.ts";
+import { execApprovalsMethods } from "./methods/exec-approvals.ts";
 import { devicesMethods } from "./methods/devices.ts";
 import { logsMethods } from "./methods/logs.ts";
 import { nodePairingMethods } from "./methods/node-pairing.ts";
@@ -67,6 +73,8 @@ const STOP_GRACE_MS = 2000;
 const HANDLERS: MethodTable = {
   ...systemMethods, ...logsMethods, ...configMethods, ...devicesMethods, ...nodesMethods, ...nodePairingMethods,
   ...agentMethods, ...chatMethods, ...sessionsMethods,
+  ...cronMethods, ...heartbeatMethods, ...sendMethods,
+  ...execApprovalsMethods,
 };
 
 /** Starts a gateway from a loaded config. */
@@ -97,13 +105,14 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
       trustedProxies: gw.trustedProxies, scheme: tls ? "https" : "http", fallbackHost: () => hostPort(host, port), log,
     });
     const services = createServices({ loaded, db, log, logFile, host, canvas });
+    const hooks = createGatewayHooks(services, config, auth.token);
     const dispatcher = new Dispatcher(HANDLERS, services, new DedupeCache());
     const hardBytes = gw.maxBufferedBytes * 2;
     let ready = false;
     const server: Server<SocketData> = startServer({
       host, port: gw.port, maxPayload: gw.maxPayload, backpressureLimit: hardBytes + gw.maxPayload,
       ...(tls && { tls: { cert: tls.cert, key: tls.key } }),
-      app: createHttpApp({ version: VERSION, startedAt: services.startedAt, isReady: () => ready, mounts: canvas.routes ? [canvas.routes] : [] }),
+      app: createHttpApp({ version: VERSION, startedAt: services.startedAt, isReady: () => ready, mounts: [canvas.routes, hooks].filter((r) => r !== null) }),
       classifyUpgrade: createUpgradeClassifier({ trustedProxies: () => gw.trustedProxies, admitsReload: canvas.admitsReload }),
       sockets: createSocketHandlers({
         services, dispatcher, verbose, reloadHub: canvas.hub,
@@ -124,6 +133,7 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
     services.listen = { host, port };
     const stopTimers = startMaintenance(services, gw);
     ready = true;
+    await startAutomation(services);
     const url = `${tls ? "wss" : "ws"}://${hostPort(host, port)}`;
     log.info("gateway listening", { url, authMode, pid: process.pid, version: VERSION, ...(tls && { tlsFingerprint: tls.fingerprint256 }) });
 
@@ -134,6 +144,8 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
       stopping ??= (async () => {
         ready = false;
         stopTimers();
+        await stopAutomation(services, services.lanes);
+        services.execApprovals.close();
         runningCanvas.close();
         services.broadcaster.broadcast("shutdown", { reason, ...(restartExpectedMs !== undefined && { restartExpectedMs }) });
         // Unregister first: each close runs the close handler at once, whose presence broadcast must

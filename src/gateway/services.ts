@@ -5,12 +5,19 @@ import { AgentService } from "../agent/agent-service.ts";
 import { readIdentity } from "../agent/identity.ts";
 import { createProviderRegistry } from "../agent/providers/registry.ts";
 import { RunRegistry } from "../agent/run-registry.ts";
+import { ExecApprovals } from "../agent/approvals/service.ts";
+import { execTool } from "../agent/tools/exec.ts";
 import { fileTools } from "../agent/tools/fs.ts";
+import { messageTool } from "../agent/tools/message.ts";
+import { sessionsTools } from "../agent/tools/sessions-tools.ts";
+import { webFetchTool } from "../agent/tools/web-fetch.ts";
+import { settingsRepo } from "../store/index.ts";
 import { ToolRegistry } from "../agent/tools/registry.ts";
 import { ensureWorkspace } from "../agent/workspace.ts";
 import { SessionLanes } from "../sessions/lane.ts";
 import { SessionStore } from "../sessions/store.ts";
 import { runEventSink } from "./run-event-sink.ts";
+import { createAutomation } from "../cron/automation.ts";
 import { createConfigService, type LoadedConfig } from "../config/index.ts";
 import { PairingStore } from "../devices/pairing-store.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -53,19 +60,32 @@ export function createServices({ loaded, db, log, logFile, host, canvas }: Servi
   const runs = new RunRegistry();
   const tools = new ToolRegistry();
   for (const tool of fileTools()) tools.register(tool);
+  const execConfig = config.agents.defaults.tools.exec;
+  const execApprovals = new ExecApprovals({
+    settings: settingsRepo(db), broadcast: (event, payload) => broadcaster.broadcast(event, payload),
+    log: log.child("approvals"), defaultTimeoutMs: execConfig.approvalTimeoutMs,
+  });
+  for (const tool of [webFetchTool(), ...sessionsTools(sessions), messageTool()]) tools.register(tool);
+  if (execConfig.enabled) tools.register(execTool({ approvals: execApprovals, ...execConfig }));
   const agent = new AgentService({
     config, workspace, sessions, lanes, runs, tools, log: log.child("agent"),
     providers: createProviderRegistry({ config }),
     sink: runEventSink(registry, broadcaster),
   });
+  const systemEvents: string[] = [];
+  const { cron, heartbeat } = createAutomation({
+    config, env: loaded.env, db, workspace, agent, sessions, lanes, systemEvents, log,
+    broadcast: (event, payload) => void broadcaster.broadcast(event, payload),
+  });
   return {
     version: VERSION, commit: COMMIT, bootId, startedAt: Date.now(), listen: { host, port: config.gateway.port },
     stateDir: paths.stateDir, authMode, logFile, log, registry, broadcaster, presence, health,
     agent, sessions, lanes, runs, workspace, agentConfig: () => config, agentIdentity: () => readIdentity(workspace),
-    config: createConfigService(loaded), systemEvents: [],
+    config: createConfigService(loaded), systemEvents, cron, heartbeat,
     pairing: new PairingStore(db), nodePairing: new NodePairingStore(db), nodes: new NodeRegistry(),
     nodeCommandPolicy: () => config.gateway.nodes,
     canvas: { capabilities: canvas.capabilities, hostUrl: canvas.hostUrl },
+    execApprovals,
     stateVersion: () => ({ presence: presence.version, health: health.version }),
   };
 }

@@ -18,6 +18,11 @@ import * as chat from "./methods/chat.ts";
 import * as sess from "./methods/sessions.ts";
 import * as dev from "./methods/devices.ts";
 import * as nod from "./methods/nodes.ts";
+import * as xa from "./methods/exec-approvals.ts";
+import * as cron from "../cron/protocol.ts";
+import { CronEvent } from "../cron/types.ts";
+import * as hb from "./methods/heartbeat.ts";
+import * as send from "./methods/send.ts";
 
 /** How a method treats `params.idempotencyKey`: required and deduped, or deduped when given. */
 export type Idempotency = "required" | "optional";
@@ -94,6 +99,22 @@ export const METHODS = {
   "sessions.patch": { params: sess.SessionsPatchParams, result: sess.SessionsChangeResult, role: "operator", scope: "operator.write", summary: "Set or clear per-session overrides." },
   "sessions.reset": { params: sess.SessionsResetParams, result: sess.SessionsChangeResult, role: "operator", scope: "operator.admin", summary: "Start a session over with a new sessionId." },
   "sessions.delete": { params: sess.SessionsDeleteParams, result: sess.SessionsChangeResult, role: "operator", scope: "operator.admin", summary: "Delete a session (not the main one)." },
+  "exec.approvals.get": { params: xa.ExecApprovalsGetParams, result: xa.ExecApprovalsSnapshot, role: "operator", scope: "operator.admin", summary: "The exec approvals policy file (defaults filled in) and its hash." },
+  "exec.approvals.set": { params: xa.ExecApprovalsSetParams, result: xa.ExecApprovalsSnapshot, role: "operator", scope: "operator.admin", summary: "Replace the exec approvals policy file (baseHash-checked once saved)." },
+  "exec.approval.request": { params: xa.ExecApprovalRequestParams, result: xa.ExecApprovalRequestResult, role: "operator", scope: "operator.approvals", summary: "Ask approvers to allow a command; answers with the decision (twoPhase: an ack first)." },
+  "exec.approval.waitDecision": { params: xa.ExecApprovalWaitDecisionParams, result: xa.ExecApprovalWaitDecisionResult, role: "operator", scope: "operator.approvals", summary: "Wait for the decision on an approval request." },
+  "exec.approval.resolve": { params: xa.ExecApprovalResolveParams, result: xa.ExecApprovalResolveResult, role: "operator", scope: "operator.approvals", summary: "Answer an approval request: allow-once, allow-always or deny." },
+  "cron.list": { params: cron.CronListParams, result: cron.CronListResult, role: "operator", scope: "operator.read", summary: "Cron jobs (enabled ones unless includeDisabled)." },
+  "cron.status": { params: cron.CronStatusParams, result: cron.CronStatusResult, role: "operator", scope: "operator.read", summary: "Cron scheduler summary." },
+  "cron.add": { params: cron.CronAddParams, result: cron.CronAddResult, role: "operator", scope: "operator.admin", summary: "Add a cron job." },
+  "cron.update": { params: cron.CronUpdateParams, result: cron.CronUpdateResult, role: "operator", scope: "operator.admin", summary: "Patch a cron job." },
+  "cron.remove": { params: cron.CronRemoveParams, result: cron.CronRemoveResult, role: "operator", scope: "operator.admin", summary: "Delete a cron job and its run log." },
+  "cron.run": { params: cron.CronRunParams, result: cron.CronRunResult, role: "operator", scope: "operator.admin", summary: "Run a cron job now (force) or if due; answers when the run ended." },
+  "cron.runs": { params: cron.CronRunsParams, result: cron.CronRunsResult, role: "operator", scope: "operator.read", summary: "Run log of a cron job, newest first." },
+  "last-heartbeat": { params: hb.LastHeartbeatParams, result: hb.LastHeartbeatResult, role: "operator", scope: "operator.read", summary: "The last heartbeat event, or null." },
+  "set-heartbeats": { params: hb.SetHeartbeatsParams, result: hb.SetHeartbeatsResult, role: "operator", scope: "operator.admin", summary: "Turn the periodic heartbeat on or off." },
+  wake: { params: hb.WakeParams, result: hb.WakeResult, role: "operator", scope: "operator.write", summary: "Queue a system event for the main session; mode now runs a heartbeat at once." },
+  send: { params: send.SendParams, result: send.SendResult, role: "operator", scope: "operator.write", idempotency: "required", summary: "Send a message on a channel." },
 } as const satisfies Record<string, MethodSpec>;
 
 /** Name of a method in {@link METHODS}. */
@@ -116,6 +137,10 @@ export const EVENTS = {
   "node.invoke.request": { payload: NodeInvokeRequestPayload, guard: { kind: "targeted" }, droppable: false, summary: "A command for one node; answered with node.invoke.result." },
   agent: { payload: agent.AgentEventPayload, guard: { kind: "scope", scope: "operator.read" }, droppable: false, summary: "One step of an agent run (per-run seq)." },
   chat: { payload: chat.ChatEventPayload, guard: { kind: "scope", scope: "operator.read" }, droppable: false, summary: "WebChat reply: delta, final, aborted or error." },
+  "exec.approval.requested": { payload: xa.ExecApprovalRequestedPayload, guard: { kind: "scope", scope: "operator.approvals" }, droppable: false, summary: "A command waits for an approver's decision." },
+  "exec.approval.resolved": { payload: xa.ExecApprovalResolvedPayload, guard: { kind: "scope", scope: "operator.approvals" }, droppable: false, summary: "An approval request was decided or expired." },
+  cron: { payload: CronEvent, guard: { kind: "scope", scope: "operator.read" }, droppable: false, summary: "A cron job was added, updated, removed, started or finished." },
+  heartbeat: { payload: hb.HeartbeatEvent, guard: everyone, droppable: true, summary: "How a heartbeat ended: sent, ok-empty, ok-token, skipped or failed." },
 } as const satisfies Record<string, EventSpec>;
 
 /** Name of an event in {@link EVENTS}. */

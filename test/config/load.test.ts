@@ -30,12 +30,13 @@ const DEFAULTS = {
   agents: {
     defaults: {
       model: { primary: "anthropic/claude-sonnet-4-5", fallbacks: [] }, timeoutSeconds: 600, maxToolRounds: 50, maxTokens: 8192,
-      userTimezone: "UTC", tools: { allow: [], deny: [], exec: { enabled: false } },
+      userTimezone: "UTC", heartbeat: { every: "30m", ackMaxChars: 300 }, tools: { allow: [], deny: [], exec: { enabled: false } },
     },
   },
   session: { dmScope: "main", mainKey: "main", reset: {} },
   messages: { queue: { mode: "collect", debounceMs: 1000, cap: 20 } },
   cron: { enabled: true },
+  hooks: { enabled: false, path: "/hooks", allowRequestSessionKey: false },
 };
 
 /** Runs `fn` and returns the ConfigError it throws. */

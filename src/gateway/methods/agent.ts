@@ -1,17 +1,31 @@
 /** @module Handlers of `agent` (two-phase), `agent.wait`, `agent.identity.get`, `models.list`, `agents.list`. */
 import type { AgentParams } from "../../protocol/methods/agent.ts";
+import { splitModelRef } from "../../agent/agent-service.ts";
 import { listModels } from "../../agent/providers/registry.ts";
+import { stampUserText } from "../../agent/system-prompt.ts";
+import { GatewayError } from "../../protocol/index.ts";
 import { TwoPhaseReply, type MethodTable } from "../context.ts";
 
 /** Agent handlers. */
 export const agentMethods: MethodTable = {
   agent: (p: AgentParams, { services: s }) => {
     const key = s.agent.resolveKey(p.sessionKey, p.agentId);
+    if (s.sessions.get(key)?.sendPolicy === "deny") throw new GatewayError("INVALID_REQUEST", `sending is disabled for session ${key} (sendPolicy: deny)`);
+    if (p.label !== undefined) {
+      s.sessions.getOrCreate(key);
+      s.sessions.patch(key, { label: p.label });
+    }
     const runId = p.idempotencyKey;
-    const final = s.agent.run({ runId, sessionKey: key, message: p.message, extraSystemPrompt: p.extraSystemPrompt, timeoutSeconds: p.timeout }, "followup")
+    const message = stampUserText(p.message, s.agentConfig().agents.defaults.userTimezone);
+    const final = s.agent.run({ runId, sessionKey: key, message, extraSystemPrompt: p.extraSystemPrompt, timeoutSeconds: p.timeout }, "followup")
       .then((o) => {
-        const meta = { durationMs: o.durationMs, aborted: o.aborted, agentMeta: { sessionId: o.sessionId, model: o.model, usage: { ...o.usage, total: o.usage.input + o.usage.output } } };
-        if (o.status === "ok") return { ok: true as const, payload: { runId, status: "ok", summary: "completed", result: { payloads: [{ text: o.text }], meta } } };
+        const { provider, model } = splitModelRef(o.model);
+        const usage = { ...o.usage, total: o.usage.input + o.usage.output };
+        const meta = { durationMs: o.durationMs, aborted: o.aborted, agentMeta: { sessionId: o.sessionId, provider, model, usage } };
+        // Nothing to deliver for an empty or silent (`NO_REPLY`) reply.
+        const silent = o.text.trim() === "" || o.text.trim() === "NO_REPLY";
+        const payloads = silent ? [] : [{ text: o.text }];
+        if (o.status === "ok") return { ok: true as const, payload: { runId, status: "ok", summary: "completed", result: { payloads, meta } } };
         return { ok: false as const, error: { code: "UNAVAILABLE" as const, message: o.error ?? "agent run failed" }, payload: { runId, status: "error", summary: o.error ?? "agent run failed" } };
       });
     return new TwoPhaseReply({ runId, status: "accepted", acceptedAt: Date.now() }, final);
@@ -19,7 +33,10 @@ export const agentMethods: MethodTable = {
 
   "agent.wait": (p: { runId: string; timeoutMs?: number }, { services: s }) => s.runs.wait(p.runId, p.timeoutMs ?? 30_000),
 
-  "agent.identity.get": (p: { agentId?: string } | undefined, { services: s }) => ({ agentId: p?.agentId ?? "main", ...s.agentIdentity() }),
+  "agent.identity.get": (p: { agentId?: string } | undefined, { services: s }) => {
+    s.agent.resolveKey(undefined, p?.agentId); // an unknown agent id is INVALID_REQUEST
+    return { agentId: "main", ...s.agentIdentity() };
+  },
 
   "models.list": (_p, { services: s }) => ({ models: listModels(s.agentConfig()) }),
 

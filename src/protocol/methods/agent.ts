@@ -82,7 +82,7 @@ export const AgentsListParams = Opt(Type.Object({}, { ...Closed, $id: "AgentsLis
 export const AgentsListResult = Type.Object(
   {
     defaultId: Type.String(),
-    agents: Type.Array(Type.Object({ id: Type.String(), name: Opt(Type.String()), workspace: Type.String(), model: Type.String() }, Closed)),
+    agents: Type.Array(Type.Object({ id: Type.String(), name: Opt(Type.String()), emoji: Opt(Type.String()), workspace: Type.String(), model: Type.String() }, Closed)),
   },
   { ...Closed, $id: "AgentsListResult" },
 );

@@ -15,9 +15,16 @@ export const SessionsListParams = Opt(Type.Object(
   },
   { ...Closed, $id: "SessionsListParams" },
 ));
-/** `sessions.list` result. */
+/** `sessions.list` result: rows carry the session entry plus `kind` (`direct|group|global|unknown`). */
 export const SessionsListResult = Type.Object(
-  { ts: Type.Integer(), count: Type.Integer(), sessions: Type.Array(Type.Record(Type.String(), Type.Unknown())) },
+  {
+    ts: Type.Integer(),
+    /** The database holding the sessions (`<stateDir>/state.db`). */
+    path: Opt(Type.String()),
+    count: Type.Integer(),
+    defaults: Opt(Type.Object({ modelProvider: Type.String(), model: Type.String(), contextTokens: Type.Integer() }, Closed)),
+    sessions: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+  },
   { ...Closed, $id: "SessionsListResult" },
 );
 
