@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { join } from "node:path";
 import {
-  FAKE_MODEL, MAIN_KEY, chatEvents, hold, nextAssistant, resultProblem, runEvents, startAgentHarness, startAgentRun,
+  FAKE_MODEL, MAIN_KEY, chatEvents, nextAssistant, resultProblem, runEvents, startAgentHarness, startAgentRun,
   type AgentHarness,
 } from "../helpers/agent.ts";
 import type { Frame, TestSocket } from "../helpers/ws-client.ts";

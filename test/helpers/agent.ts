@@ -31,10 +31,9 @@ export function agentConfig(provider: FakeProvider, fakeUrl: string, extra: Reco
   const { agents, models, ...rest } = extra;
   return {
     ...rest,
-    // `models: []` spelled out: the config schema does not default it inside a provider entry.
     models: {
       ...models,
-      providers: { ...models?.providers, [provider]: { baseUrl: fakeUrl, apiKey: "test-key", models: [], ...models?.providers?.[provider] } },
+      providers: { ...models?.providers, [provider]: { baseUrl: fakeUrl, apiKey: "test-key", ...models?.providers?.[provider] } },
     },
     agents: { ...agents, defaults: { model: { primary: `${provider}/${FAKE_MODEL}` }, ...agents?.defaults } },
   };
