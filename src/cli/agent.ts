@@ -3,15 +3,12 @@
  * stdout as it arrives (`agent` events of the run), ending on the final `agent` response.
  */
 import type { Command } from "commander";
-import { resolvePaths } from "../config/index.ts";
-import { loadOrCreateIdentity } from "../devices/client-identity.ts";
 import type { EventFrame } from "../protocol/index.ts";
-import { InsecureTransportError, isLoopbackHost } from "../tls/index.ts";
-import { GatewayCallError, GatewayClient, type ClientOptions } from "./client.ts";
+import { GatewayCallError } from "./client.ts";
 import { CliError, ExitCode } from "./errors.ts";
 import { printJson } from "./output.ts";
-import { resolveTarget, type ClientFlags } from "./target.ts";
-import { clientOptions } from "./with-client.ts";
+import type { ClientFlags } from "./target.ts";
+import { clientOptions, withClient } from "./with-client.ts";
 
 /** The gateway's run timeout when `--run-timeout` is not given (agents.defaults.timeoutSeconds). */
 const DEFAULT_RUN_TIMEOUT_S = 600;
@@ -77,7 +74,7 @@ async function runAgent(flags: AgentFlags): Promise<void> {
     ...(flags.thinking !== undefined && { thinking: flags.thinking }),
     ...(runTimeout !== undefined && { timeout: runTimeout }),
   };
-  await withStreamingClient(clientFlags, onEvent, async (client) => {
+  await withClient(clientFlags, async (client) => {
     let final: AgentFinal;
     try {
       final = (await client.request("agent", params)) as AgentFinal;
@@ -99,38 +96,5 @@ async function runAgent(flags: AgentFlags): Promise<void> {
       if ((printed + rest).length > 0 && !(printed + rest).endsWith("\n")) process.stdout.write("\n");
     }
     if (final.result?.meta?.aborted) throw new CliError("the run was aborted before it finished");
-  });
-}
-
-/**
- * Like `withClient`, with an `onEvent` handler installed before the request is sent: connects with
- * the CLI's device identity (falling back to a device-less connect on this host with the shared
- * secret while the device waits for approval), runs `action`, always closes.
- */
-async function withStreamingClient<T>(flags: ClientFlags, onEvent: (frame: EventFrame) => void, action: (client: GatewayClient) => Promise<T>): Promise<T> {
-  const target = resolveTarget(flags);
-  const base: ClientOptions = { ...target, onEvent };
-  let client: GatewayClient;
-  try {
-    try {
-      const { stateDir } = resolvePaths();
-      client = await GatewayClient.connect({ ...base, identity: loadOrCreateIdentity(stateDir), stateDir });
-    } catch (err) {
-      const local = isLoopbackHost(new URL(target.url).hostname);
-      const sharedSecret = target.token !== undefined || target.password !== undefined;
-      if (!(err instanceof GatewayCallError && err.error.code === "NOT_PAIRED" && local && sharedSecret)) throw err;
-      client = await GatewayClient.connect(base);
-    }
-  } catch (err) {
-    if (err instanceof InsecureTransportError) throw new CliError(err.message, ExitCode.USAGE);
-    throw new CliError(err instanceof GatewayCallError ? `cannot connect to ${target.url}: ${err.error.message}` : (err as Error).message);
-  }
-  try {
-    return await action(client);
-  } catch (err) {
-    if (err instanceof GatewayCallError) throw new CliError(err.message);
-    throw err;
-  } finally {
-    client.close();
-  }
+  }, onEvent);
 }

@@ -3,12 +3,16 @@ import { resolvePaths } from "../config/index.ts";
 import { loadOrCreateIdentity } from "../devices/client-identity.ts";
 import { InsecureTransportError, isLoopbackHost } from "../tls/index.ts";
 import { CliError, ExitCode } from "./errors.ts";
-import { GatewayCallError, GatewayClient } from "./client.ts";
+import { GatewayCallError, GatewayClient, type ClientOptions } from "./client.ts";
+import type { EventFrame } from "../protocol/index.ts";
 import { resolveTarget, type ClientFlags, type Target } from "./target.ts";
 
-/** Connects per `flags`, runs `action`, always closes. */
-export async function withClient<T>(flags: ClientFlags, action: (client: GatewayClient) => Promise<T>): Promise<T> {
-  const target = resolveTarget(flags);
+/**
+ * Connects per `flags`, runs `action`, always closes.
+ * @param onEvent receives every event after hello-ok (installed before `action` sends anything).
+ */
+export async function withClient<T>(flags: ClientFlags, action: (client: GatewayClient) => Promise<T>, onEvent?: (frame: EventFrame) => void): Promise<T> {
+  const target: Target & { onEvent?: (frame: EventFrame) => void } = { ...resolveTarget(flags), ...(onEvent && { onEvent }) };
   // The CLI signs its connects with its own device identity and keeps the device tokens it is given.
   const { stateDir } = resolvePaths();
   let client: GatewayClient;
@@ -33,7 +37,7 @@ export async function withClient<T>(flags: ClientFlags, action: (client: Gateway
  * waits for approval (`gateway.pairing.autoApproveLocal: false`) retries without identity: a local
  * device-less connect keeps its scopes anyway, and the owner needs the CLI to approve devices.
  */
-async function connectSigned(target: Target, stateDir: string): Promise<GatewayClient> {
+async function connectSigned(target: Target & Pick<ClientOptions, "onEvent">, stateDir: string): Promise<GatewayClient> {
   try {
     return await GatewayClient.connect({ ...target, identity: loadOrCreateIdentity(stateDir), stateDir });
   } catch (err) {
