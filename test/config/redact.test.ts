@@ -3,9 +3,9 @@ import { REDACTED, redactSecrets, restoreRedacted } from "../../src/config/redac
 
 const config = {
   gateway: { port: 1, auth: { mode: "token", token: "tok", password: "pw", rateLimit: { maxAttempts: 10 } } },
-  models: { providers: { openai: { baseUrl: "http://x", apiKey: "sk-1" } } },
+  models: { providers: { openai: { baseUrl: "http://x.invalid", apiKey: "sk-1" } } },
   channels: {
-    slack: { botToken: "xoxb", signingSecret: "sig", apiUrl: "http://s" },
+    slack: { botToken: "xoxb", signingSecret: "sig", apiUrl: "http://s.invalid" },
     list: [{ api_key: "k1", name: "a" }],
   },
   agents: { defaults: { maxTokens: 100 } },
@@ -15,9 +15,9 @@ describe("redactSecrets", () => {
   it("should replace secret strings at any depth and keep the rest", () => {
     expect(redactSecrets(config)).toEqual({
       gateway: { port: 1, auth: { mode: "token", token: REDACTED, password: REDACTED, rateLimit: { maxAttempts: 10 } } },
-      models: { providers: { openai: { baseUrl: "http://x", apiKey: REDACTED } } },
+      models: { providers: { openai: { baseUrl: "http://x.invalid", apiKey: REDACTED } } },
       channels: {
-        slack: { botToken: REDACTED, signingSecret: REDACTED, apiUrl: "http://s" },
+        slack: { botToken: REDACTED, signingSecret: REDACTED, apiUrl: "http://s.invalid" },
         list: [{ api_key: REDACTED, name: "a" }],
       },
       agents: { defaults: { maxTokens: 100 } },

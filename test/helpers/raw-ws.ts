@@ -47,7 +47,7 @@ export class RawWsClient {
     this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
   }
 
-  /** Opens a TCP connection to `url` (ws://host:port/path) and completes the WebSocket upgrade. */
+  /** Opens a TCP connection to `url` (`ws://127.0.0.1:port/path`) and completes the WebSocket upgrade. */
   static async connect(url: string, { answerPings = true }: RawConnectOptions = {}): Promise<RawWsClient> {
     const u = new URL(url);
     const socket = new Socket();

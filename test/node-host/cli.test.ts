@@ -32,7 +32,7 @@ describe("mayros node (help)", () => {
     expect(missing.stderr).toContain("missing required argument 'binary'");
     const badUrl = await cli("node", "run", "--url", "http://127.0.0.1:1");
     expect(badUrl.code).toBe(2);
-    expect(badUrl.stderr).toContain("--url: expected ws://host:port or wss://host:port");
+    expect(badUrl.stderr).toMatch(/--url: expected ws:\/\/host:port or wss:\/\/host:port/);
   });
 });
 

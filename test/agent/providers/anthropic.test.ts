@@ -11,9 +11,9 @@ const END = [frame("message_delta", { delta: { stop_reason: "end_turn" }, usage:
 describe("createAnthropicProvider", () => {
   it("should POST {baseUrl}/v1/messages with the key, version and streaming body", async () => {
     const { fetch, calls } = scriptedFetch([START, ...END]);
-    const provider = createAnthropicProvider({ id: "anthropic", baseUrl: "https://api.example.test/", apiKey: "k-1", fetch });
+    const provider = createAnthropicProvider({ id: "anthropic", baseUrl: "https://api.example.invalid/", apiKey: "k-1", fetch });
     await collect(provider.stream(request({ thinkingBudget: 1024, tools: [{ name: "read", description: "Read a file", inputSchema: { type: "object" } }] })));
-    expect(calls[0]!.url).toBe("https://api.example.test/v1/messages");
+    expect(calls[0]!.url).toBe("https://api.example.invalid/v1/messages");
     expect(calls[0]!.headers).toMatchObject({ "x-api-key": "k-1", "anthropic-version": ANTHROPIC_VERSION, "content-type": "application/json" });
     expect(calls[0]!.body).toEqual({
       model: "fake-model",
@@ -48,7 +48,7 @@ describe("createAnthropicProvider", () => {
       frame("message_delta", { delta: { stop_reason: "pause_turn" }, usage: { output_tokens: 20, cache_read_input_tokens: 3 } }),
       frame("message_stop"),
     ]);
-    const { events } = await collect(createAnthropicProvider({ id: "anthropic", baseUrl: "http://x.test", apiKey: "k", fetch }).stream(request()));
+    const { events } = await collect(createAnthropicProvider({ id: "anthropic", baseUrl: "http://x.invalid", apiKey: "k", fetch }).stream(request()));
     expect(events).toEqual([
       { type: "thinking", delta: "hmm" },
       { type: "tool_call", id: "t1", name: "now", input: {} },
@@ -75,14 +75,14 @@ describe("createAnthropicProvider", () => {
       frame("content_block_stop", { index: 0 }),
       ...END,
     ]);
-    const { error } = await collect(createAnthropicProvider({ id: "anthropic", baseUrl: "http://x.test", apiKey: "k", fetch }).stream(request()));
+    const { error } = await collect(createAnthropicProvider({ id: "anthropic", baseUrl: "http://x.invalid", apiKey: "k", fetch }).stream(request()));
     expect((error as Error).message).toBe("anthropic/fake-model failed (invalid_tool_input): tool read (t1) input is not JSON");
   });
 
   it("should turn an error status into a ProviderError with type, retryability and retry-after-ms", async () => {
     const body = JSON.stringify({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
     const { fetch } = scriptedFetch(body, { status: 529, headers: { "retry-after-ms": "1500", "retry-after": "9" } });
-    const { error } = await collect(createAnthropicProvider({ id: "anthropic", baseUrl: "http://x.test", apiKey: "k", fetch }).stream(request()));
+    const { error } = await collect(createAnthropicProvider({ id: "anthropic", baseUrl: "http://x.invalid", apiKey: "k", fetch }).stream(request()));
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ status: 529, type: "overloaded_error", retryable: true, retryAfterMs: 1500, providerMessage: "Overloaded" });
     expect((error as Error).message).toBe("anthropic/fake-model failed (529 overloaded_error): Overloaded");
@@ -90,7 +90,7 @@ describe("createAnthropicProvider", () => {
 
   it("should honour x-should-retry and say so for an empty error body", async () => {
     const { fetch } = scriptedFetch("", { status: 503, headers: { "x-should-retry": "false" } });
-    const { error } = await collect(createAnthropicProvider({ id: "anthropic", baseUrl: "http://x.test", apiKey: "k", fetch }).stream(request()));
+    const { error } = await collect(createAnthropicProvider({ id: "anthropic", baseUrl: "http://x.invalid", apiKey: "k", fetch }).stream(request()));
     expect(error).toMatchObject({ status: 503, retryable: false });
     expect((error as Error).message).toBe("anthropic/fake-model failed (503): no error message");
   });

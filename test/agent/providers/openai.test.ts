@@ -10,9 +10,9 @@ const DONE = "data: [DONE]\n\n";
 describe("createOpenAIProvider", () => {
   it("should POST {baseUrl}/chat/completions with a Bearer key and streaming body", async () => {
     const { fetch, calls } = scriptedFetch([data({ delta: { content: "hi" }, finish_reason: "stop" }), DONE]);
-    const provider = createOpenAIProvider({ id: "openrouter", baseUrl: "https://openrouter.example/api/v1/", apiKey: "or-key", fetch });
+    const provider = createOpenAIProvider({ id: "openrouter", baseUrl: "https://openrouter.example.invalid/api/v1/", apiKey: "or-key", fetch });
     await collect(provider.stream(request({ tools: [{ name: "read", description: "Read a file", inputSchema: { type: "object" } }] })));
-    expect(calls[0]!.url).toBe("https://openrouter.example/api/v1/chat/completions");
+    expect(calls[0]!.url).toBe("https://openrouter.example.invalid/api/v1/chat/completions");
     expect(calls[0]!.headers.authorization).toBe("Bearer or-key");
     expect(calls[0]!.body).toEqual({
       model: "fake-model",
@@ -45,7 +45,7 @@ describe("createOpenAIProvider", () => {
       data({ delta: {}, finish_reason: "stop" }),
       DONE,
     ]);
-    const { events } = await collect(createOpenAIProvider({ id: "vllm", baseUrl: "http://x.test/v1", fetch }).stream(request()));
+    const { events } = await collect(createOpenAIProvider({ id: "vllm", baseUrl: "http://x.invalid/v1", fetch }).stream(request()));
     expect(events).toEqual([
       { type: "thinking", delta: "plan" },
       { type: "tool_call", id: "a", name: "read", input: { p: 1 } },
@@ -67,7 +67,7 @@ describe("createOpenAIProvider", () => {
 
   it("should finish without usage when the server ignores stream_options and omits [DONE] after a finish_reason", async () => {
     const { fetch } = scriptedFetch([data({ delta: { content: "ok" }, finish_reason: "length" })]);
-    const { events, error } = await collect(createOpenAIProvider({ id: "lmstudio", baseUrl: "http://x.test/v1", fetch }).stream(request()));
+    const { events, error } = await collect(createOpenAIProvider({ id: "lmstudio", baseUrl: "http://x.invalid/v1", fetch }).stream(request()));
     expect(error).toBeUndefined();
     expect(events.map((event) => event.type)).toEqual(["text", "stop"]);
     expect(events.at(-1)).toMatchObject({ reason: "max_tokens" });
@@ -75,20 +75,20 @@ describe("createOpenAIProvider", () => {
 
   it("should raise ProviderError for an error chunk and for an error status", async () => {
     const chunk = scriptedFetch([data({ delta: { content: "par" }, finish_reason: null }), `data: ${JSON.stringify({ error: { message: "upstream died", code: 502 } })}\n\n`]);
-    const streamed = await collect(createOpenAIProvider({ id: "openrouter", baseUrl: "http://x.test/v1", fetch: chunk.fetch }).stream(request()));
+    const streamed = await collect(createOpenAIProvider({ id: "openrouter", baseUrl: "http://x.invalid/v1", fetch: chunk.fetch }).stream(request()));
     expect((streamed.error as Error).message).toBe("openrouter/fake-model failed (502): upstream died");
     expect(streamed.error).toMatchObject({ status: 502, retryable: true });
 
     const body = JSON.stringify({ error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded", param: null } });
     const status = scriptedFetch(body, { status: 429, headers: { "retry-after": "2" } });
-    const refused = await collect(createOpenAIProvider({ id: "openai", baseUrl: "http://x.test/v1", apiKey: "k", fetch: status.fetch }).stream(request()));
+    const refused = await collect(createOpenAIProvider({ id: "openai", baseUrl: "http://x.invalid/v1", apiKey: "k", fetch: status.fetch }).stream(request()));
     expect(refused.error).toBeInstanceOf(ProviderError);
     expect(refused.error).toMatchObject({ status: 429, type: "rate_limit_exceeded", retryable: true, retryAfterMs: 2000 });
   });
 
   it("should read an Ollama-style string error body", async () => {
     const { fetch } = scriptedFetch(JSON.stringify({ error: "model \"qwen\" not found, try pulling it first" }), { status: 404 });
-    const { error } = await collect(createOpenAIProvider({ id: "ollama", baseUrl: "http://x.test/v1", fetch }).stream(request()));
+    const { error } = await collect(createOpenAIProvider({ id: "ollama", baseUrl: "http://x.invalid/v1", fetch }).stream(request()));
     expect((error as Error).message).toBe('ollama/fake-model failed (404): model "qwen" not found, try pulling it first');
     expect((error as ProviderError).retryable).toBe(false);
   });

@@ -37,10 +37,10 @@ describe("createProviderRegistry", () => {
   });
 
   it("should take base URLs from ANTHROPIC_BASE_URL / OPENAI_BASE_URL, config winning over env", () => {
-    const env = { ANTHROPIC_BASE_URL: "http://proxy.test:8080/", OPENAI_BASE_URL: "http://env.test/v1" };
-    const registry = createProviderRegistry({ config: { models: { providers: { openai: { baseUrl: "http://config.test/v1" } } } }, env });
-    expect(registry.resolve("anthropic").baseUrl).toBe("http://proxy.test:8080");
-    expect(registry.resolve("openai").baseUrl).toBe("http://config.test/v1");
+    const env = { ANTHROPIC_BASE_URL: "http://proxy.invalid:8080/", OPENAI_BASE_URL: "http://env.invalid/v1" };
+    const registry = createProviderRegistry({ config: { models: { providers: { openai: { baseUrl: "http://config.invalid/v1" } } } }, env });
+    expect(registry.resolve("anthropic").baseUrl).toBe("http://proxy.invalid:8080");
+    expect(registry.resolve("openai").baseUrl).toBe("http://config.invalid/v1");
   });
 
   it("should expand ${ENV} in apiKey and fall back to <ID>_API_KEY", () => {
@@ -87,7 +87,7 @@ describe("createProviderRegistry", () => {
 function stubRegistry(outcomes: Record<string, { events?: ModelEvent[]; error?: unknown }>): { registry: ProviderRegistry; calls: string[] } {
   const calls: string[] = [];
   const registry: ProviderRegistry = {
-    resolve: (id) => ({ id, api: "openai-completions", baseUrl: "http://stub", apiKey: undefined }),
+    resolve: (id) => ({ id, api: "openai-completions", baseUrl: "http://stub.invalid", apiKey: undefined }),
     get: (id): ModelProvider => ({
       id,
       async *stream(req: ModelRequest) {

@@ -48,7 +48,7 @@ describe("sessions_history", () => {
   beforeEach(() => {
     store.append("agent:main:telegram:dm:42", [
       msg("user", [{ type: "text", text: "what's the weather?" }]),
-      msg("assistant", [{ type: "thinking", thinking: "hmm" }, { type: "tool_use", id: "t1", name: "web_fetch", input: { url: "https://x" } }]),
+      msg("assistant", [{ type: "thinking", thinking: "hmm" }, { type: "tool_use", id: "t1", name: "web_fetch", input: { url: "https://x.invalid" } }]),
       msg("toolResult", [{ type: "tool_result", toolUseId: "t1", content: "sunny", isError: false }]),
       msg("assistant", [{ type: "text", text: "Sunny." }]),
     ]);
@@ -62,7 +62,7 @@ describe("sessions_history", () => {
 
   it("should include tool calls and results when asked", async () => {
     const result = await history.execute({ sessionKey: "agent:main:telegram:dm:42", includeTools: true }, ctx());
-    expect(result.content).toContain('assistant: [tool call web_fetch: {"url":"https://x"}]');
+    expect(result.content).toContain('assistant: [tool call web_fetch: {"url":"https://x.invalid"}]');
     expect(result.content).toContain("tool: [tool result: sunny]");
   });
 
