@@ -2,7 +2,7 @@
  * @module The agent workspace: the tools' working directory and the bootstrap files injected into
  * every system prompt (agent.md §3.1), seeded with defaults on first start.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Bootstrap files injected every run, in prompt order. */
@@ -53,4 +53,72 @@ export function readBootstrap(dir: string): Array<{ name: string; text: string }
     out.push({ name, text });
   }
   return out;
+}
+
+/**
+ * Files `agents.files.*` may read and write (agent.md §3.1): the bootstrap files, `BOOTSTRAP.md`
+ * and the lower-case `memory.md` spelling. Names only, never paths.
+ */
+export const WORKSPACE_FILES: readonly string[] = [...BOOTSTRAP_FILES, "BOOTSTRAP.md", "memory.md"];
+
+/** One row of {@link listWorkspaceFiles}. */
+export interface WorkspaceFileInfo {
+  name: string;
+  /** Bytes; absent when missing. */
+  size?: number;
+  /** Last modification (ms); absent when missing. */
+  updatedAtMs?: number;
+  /** True when the file does not exist (yet). */
+  missing?: true;
+}
+
+/** Whether `name` is one of {@link WORKSPACE_FILES} (exact spelling). */
+export function isWorkspaceFile(name: string): boolean {
+  return WORKSPACE_FILES.includes(name);
+}
+
+/**
+ * The bootstrap files of `dir` in prompt order, then `BOOTSTRAP.md`, with size and mtime; a missing
+ * one is flagged `missing`. `MEMORY.md` is listed as `memory.md` when only that spelling exists.
+ */
+export function listWorkspaceFiles(dir: string): WorkspaceFileInfo[] {
+  return [...BOOTSTRAP_FILES, "BOOTSTRAP.md"].map((listed): WorkspaceFileInfo => {
+    const name = listed === "MEMORY.md" && !existsSync(join(dir, listed)) && existsSync(join(dir, "memory.md")) ? "memory.md" : listed;
+    const st = statSync(join(dir, name), { throwIfNoEntry: false });
+    return st?.isFile() ? { name, size: st.size, updatedAtMs: Math.floor(st.mtimeMs) } : { name, missing: true };
+  });
+}
+
+/**
+ * The text of workspace file `name`, or undefined when it does not exist.
+ * @throws {TypeError} when `name` is not one of {@link WORKSPACE_FILES}.
+ */
+export function readWorkspaceFile(dir: string, name: string): string | undefined {
+  assertWorkspaceFile(name);
+  const path = join(dir, name);
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ? readFileSync(path, "utf8") : undefined;
+}
+
+/**
+ * Replaces workspace file `name` atomically (a temporary file in `dir`, then a rename; mode 0600),
+ * so a reader — the next run's prompt — sees the old or the new text, never a part.
+ * @returns the size written, in bytes.
+ * @throws {TypeError} when `name` is not one of {@link WORKSPACE_FILES}.
+ */
+export function writeWorkspaceFile(dir: string, name: string, content: string): number {
+  assertWorkspaceFile(name);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = join(dir, `.${name}.${process.pid}.${crypto.randomUUID()}.tmp`);
+  try {
+    writeFileSync(tmp, content, { mode: 0o600 });
+    renameSync(tmp, join(dir, name));
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  return Buffer.byteLength(content);
+}
+
+function assertWorkspaceFile(name: string): void {
+  if (!isWorkspaceFile(name)) throw new TypeError(`unknown workspace file ${JSON.stringify(name)}; allowed: ${WORKSPACE_FILES.join(", ")}`);
 }

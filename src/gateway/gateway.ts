@@ -27,6 +27,7 @@ import { sendMethods } from "./methods/send.ts";
 import { createGatewayHooks } from "./hooks.ts";
 import { startAutomation, stopAutomation } from "../cron/automation.ts";
 import { execApprovalsMethods } from "./methods/exec-approvals.ts";
+import { agentsFilesMethods } from "./methods/agents-files.ts";
 import { devicesMethods } from "./methods/devices.ts";
 import { logsMethods } from "./methods/logs.ts";
 import { nodePairingMethods } from "./methods/node-pairing.ts";
@@ -74,7 +75,7 @@ const HANDLERS: MethodTable = {
   ...systemMethods, ...logsMethods, ...configMethods, ...devicesMethods, ...nodesMethods, ...nodePairingMethods,
   ...agentMethods, ...chatMethods, ...sessionsMethods,
   ...cronMethods, ...heartbeatMethods, ...sendMethods,
-  ...execApprovalsMethods,
+  ...execApprovalsMethods, ...agentsFilesMethods,
 };
 
 /** Starts a gateway from a loaded config. */

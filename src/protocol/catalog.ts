@@ -23,6 +23,7 @@ import * as cron from "../cron/protocol.ts";
 import { CronEvent } from "../cron/types.ts";
 import * as hb from "./methods/heartbeat.ts";
 import * as send from "./methods/send.ts";
+import * as files from "./methods/agents-files.ts";
 
 /** How a method treats `params.idempotencyKey`: required and deduped, or deduped when given. */
 export type Idempotency = "required" | "optional";
@@ -99,6 +100,13 @@ export const METHODS = {
   "sessions.patch": { params: sess.SessionsPatchParams, result: sess.SessionsChangeResult, role: "operator", scope: "operator.write", summary: "Set or clear per-session overrides." },
   "sessions.reset": { params: sess.SessionsResetParams, result: sess.SessionsChangeResult, role: "operator", scope: "operator.admin", summary: "Start a session over with a new sessionId." },
   "sessions.delete": { params: sess.SessionsDeleteParams, result: sess.SessionsChangeResult, role: "operator", scope: "operator.admin", summary: "Delete a session (not the main one)." },
+  "sessions.preview": { params: sess.SessionsPreviewParams, result: sess.SessionsPreviewResult, role: "operator", scope: "operator.read", summary: "The last few messages of each session, as short texts." },
+  "sessions.resolve": { params: sess.SessionsResolveParams, result: sess.SessionsResolveResult, role: "operator", scope: "operator.read", summary: "Find one session by key, sessionId or label." },
+  "sessions.compact": { params: sess.SessionsCompactParams, result: sess.SessionsCompactResult, role: "operator", scope: "operator.admin", summary: "Keep only the last maxLines transcript entries and clear the token counts." },
+  "sessions.usage": { params: sess.SessionsUsageParams, result: sess.SessionsUsageResult, role: "operator", scope: "operator.read", summary: "Token counters of one session or of all, with totals." },
+  "agents.files.list": { params: files.AgentsFilesListParams, result: files.AgentsFilesListResult, role: "operator", scope: "operator.read", summary: "The agent's workspace bootstrap files with size and mtime." },
+  "agents.files.get": { params: files.AgentsFilesGetParams, result: files.AgentsFilesGetResult, role: "operator", scope: "operator.read", summary: "The text of one workspace bootstrap file." },
+  "agents.files.set": { params: files.AgentsFilesSetParams, result: files.AgentsFilesSetResult, role: "operator", scope: "operator.admin", summary: "Replace one workspace bootstrap file (atomic write)." },
   "exec.approvals.get": { params: xa.ExecApprovalsGetParams, result: xa.ExecApprovalsSnapshot, role: "operator", scope: "operator.admin", summary: "The exec approvals policy file (defaults filled in) and its hash." },
   "exec.approvals.set": { params: xa.ExecApprovalsSetParams, result: xa.ExecApprovalsSnapshot, role: "operator", scope: "operator.admin", summary: "Replace the exec approvals policy file (baseHash-checked once saved)." },
   "exec.approval.request": { params: xa.ExecApprovalRequestParams, result: xa.ExecApprovalRequestResult, role: "operator", scope: "operator.approvals", summary: "Ask approvers to allow a command; answers with the decision (twoPhase: an ack first)." },

@@ -251,6 +251,24 @@ export class SessionStore {
     };
   }
 
+  /**
+   * Sessions whose current sessionId is `sessionId`, or whose label is `label` (exact), newest first.
+   * @param filter `agentId` / `spawnedBy` narrow the match.
+   */
+  find(filter: { sessionId?: string; label?: string; agentId?: string; spawnedBy?: string }): SessionEntry[] {
+    const rows = this.db.query<SessionRow, [string | null, string | null, string | null, string | null]>(
+      `SELECT * FROM sessions WHERE (?1 IS NULL OR session_id = ?1) AND (?2 IS NULL OR json_extract(entry, '$.label') = ?2)
+       AND (?3 IS NULL OR agent_id = ?3) AND (?4 IS NULL OR json_extract(entry, '$.spawnedBy') = ?4) ORDER BY updated_at DESC, key ASC`,
+    ).all(filter.sessionId ?? null, filter.label ?? null, filter.agentId ?? null, filter.spawnedBy ?? null);
+    return rows.map(toEntry);
+  }
+
+  /** Sets `updatedAt` (last activity) to `at` without changing any field; undefined when the key has no session. */
+  touch(key: string, at: number = this.now()): SessionEntry | undefined {
+    this.db.query("UPDATE sessions SET updated_at = ? WHERE key = ?").run(at, key);
+    return this.get(key);
+  }
+
   private countEntries(sessionId: string): number {
     return this.db.query<{ n: number }, [string]>("SELECT count(*) AS n FROM transcript_entries WHERE session_id = ?").get(sessionId)!.n;
   }

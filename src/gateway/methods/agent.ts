@@ -3,20 +3,28 @@ import type { AgentParams } from "../../protocol/methods/agent.ts";
 import { splitModelRef } from "../../agent/agent-service.ts";
 import { listModels } from "../../agent/providers/registry.ts";
 import { stampUserText } from "../../agent/system-prompt.ts";
-import { GatewayError } from "../../protocol/index.ts";
+import { GatewayError, hasScope } from "../../protocol/index.ts";
+import { parseResetCommand } from "../../sessions/reset-policy.ts";
 import { TwoPhaseReply, type MethodTable } from "../context.ts";
+import { missingScopeError } from "../dispatch.ts";
+import { applyResetRules } from "./sessions.ts";
 
 /** Agent handlers. */
 export const agentMethods: MethodTable = {
-  agent: (p: AgentParams, { services: s }) => {
+  agent: async (p: AgentParams, { conn, services: s }) => {
     const key = s.agent.resolveKey(p.sessionKey, p.agentId);
+    // Starting a session over through `agent` needs admin (protocol-v4.md §7).
+    const identity = conn.identity;
+    if (identity && parseResetCommand(p.message) && !hasScope(identity.scopes, "operator.admin")) throw missingScopeError(identity.protocol, "operator.admin");
     if (s.sessions.get(key)?.sendPolicy === "deny") throw new GatewayError("INVALID_REQUEST", `sending is disabled for session ${key} (sendPolicy: deny)`);
+    // `/new` / `/reset` and stale sessions start over before the message runs (agent.md §1.1, §2.1).
+    const text = await applyResetRules(s, key, p.message);
     if (p.label !== undefined) {
       s.sessions.getOrCreate(key);
       s.sessions.patch(key, { label: p.label });
     }
     const runId = p.idempotencyKey;
-    const message = stampUserText(p.message, s.agentConfig().agents.defaults.userTimezone);
+    const message = stampUserText(text, s.agentConfig().agents.defaults.userTimezone);
     const final = s.agent.run({ runId, sessionKey: key, message, extraSystemPrompt: p.extraSystemPrompt, timeoutSeconds: p.timeout }, "followup")
       .then((o) => {
         const { provider, model } = splitModelRef(o.model);

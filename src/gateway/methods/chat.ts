@@ -3,6 +3,7 @@ import { stampUserText } from "../../agent/system-prompt.ts";
 import { GatewayError } from "../../protocol/index.ts";
 import type { ChatSendParams } from "../../protocol/methods/chat.ts";
 import type { MethodTable } from "../context.ts";
+import { applyResetRules } from "./sessions.ts";
 
 /** Text of one history message beyond which it is truncated (agent.md §1.3). */
 const HISTORY_TEXT_CAP = 12_000;
@@ -13,7 +14,7 @@ export const HISTORY_MAX_BYTES = 6 * 1024 * 1024;
 
 /** WebChat handlers. */
 export const chatMethods: MethodTable = {
-  "chat.send": (p: ChatSendParams, { services: s }) => {
+  "chat.send": async (p: ChatSendParams, { services: s }) => {
     if (p.message.includes("\0")) throw new GatewayError("INVALID_REQUEST", "invalid chat.send params: at /message: must not contain NUL bytes");
     const key = s.agent.resolveKey(p.sessionKey);
     if (p.message.trim() === "/stop") {
@@ -24,7 +25,9 @@ export const chatMethods: MethodTable = {
     if (s.sessions.get(key)?.sendPolicy === "deny") throw new GatewayError("INVALID_REQUEST", `sending is disabled for session ${key} (sendPolicy: deny)`);
     const runId = p.idempotencyKey;
     if (s.agent.isRunning(runId)) return { runId, status: "in_flight" };
-    const text = stampUserText(p.message.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ""), s.agentConfig().agents.defaults.userTimezone);
+    // `/new` / `/reset` and stale sessions start over before the message runs (agent.md §2.1).
+    const message = await applyResetRules(s, key, p.message.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ""));
+    const text = stampUserText(message, s.agentConfig().agents.defaults.userTimezone);
     void s.agent.run({ runId, sessionKey: key, message: text, ...(p.timeoutMs && { timeoutSeconds: Math.ceil(p.timeoutMs / 1000) }) });
     return { runId, status: "started" };
   },
