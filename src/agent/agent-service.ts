@@ -9,14 +9,18 @@ import { isValidSessionKey, mainSessionKey, agentIdOf } from "../sessions/keys.t
 import type { SessionLanes } from "../sessions/lane.ts";
 import { RunAbortedError, type LaneMessage } from "../sessions/lane-types.ts";
 import type { SessionStore } from "../sessions/store.ts";
-import type { TranscriptEntryInput, TranscriptRecord } from "../sessions/types.ts";
+import type { TranscriptEntryInput } from "../sessions/types.ts";
+import { compactSession, contextMessages, effectiveContext, isContextOverflowError, loadContextRecords } from "./compaction.ts";
+import { budgetTokens, contextWindowOf, estimateMessagesTokens, estimateTextTokens, estimateToolsTokens } from "./context-budget.ts";
 import { configuredModelRefs, parseModelRef, streamWithFallbacks, type ProviderRegistry } from "./providers/registry.ts";
-import type { ChatMessage, ContentBlock, Usage } from "./providers/types.ts";
+import type { ChatMessage, ModelEvent, ModelRequest, Usage } from "./providers/types.ts";
 import { RunEvents, type RunEventSink } from "./run-events.ts";
 import { runLoop, type TranscriptMessage } from "./run-loop.ts";
 import type { RunRegistry } from "./run-registry.ts";
 import { buildSystemPrompt } from "./system-prompt.ts";
-import type { ToolRegistry } from "./tools/registry.ts";
+import type { Tool, ToolRegistry } from "./tools/registry.ts";
+
+export { toChatMessages } from "./compaction.ts";
 
 /** What the service needs. */
 export interface AgentServiceDeps {
@@ -29,6 +33,8 @@ export interface AgentServiceDeps {
   runs: RunRegistry;
   sink: RunEventSink;
   log: Logger;
+  /** Told which connection started which run (tool events go to it; gateway/run-event-sink.ts). */
+  audience?: { addCaller(runId: string, connId: string): void; endRun(runId: string): void };
 }
 
 /** A request to run the agent. */
@@ -39,6 +45,8 @@ export interface RunRequest {
   message: string;
   extraSystemPrompt?: string;
   timeoutSeconds?: number;
+  /** The connection that asked for the run (`agent` / `chat.send`): it gets the run's tool events. */
+  callerConnId?: string;
 }
 
 /** How a run ended, for the final `agent` response. */
@@ -58,6 +66,7 @@ export interface RunOutcome {
 /** A lane message of {@link AgentService.run}: told the outcome of the turn that carried it. */
 interface RunMessage extends LaneMessage {
   runId: string;
+  callerConnId?: string;
   done(outcome: RunOutcome): void;
 }
 
@@ -101,17 +110,23 @@ export class AgentService {
     return new Promise((resolve) => {
       let answered = false;
       const message: RunMessage = {
-        text: req.message, runId: req.runId,
+        text: req.message, runId: req.runId, ...(req.callerConnId && { callerConnId: req.callerConnId }),
         done: (outcome) => {
           answered = true;
           resolve(outcome);
         },
       };
       const { settled } = this.d.lanes.enqueue(key, message, async (ctx) => {
+        // Everyone whose message this turn carries gets its tool events.
+        for (const m of ctx.messages) {
+          const conn = (m as Partial<RunMessage>).callerConnId;
+          if (conn) this.d.audience?.addCaller(req.runId, conn);
+        }
         const outcome = await this.turn({ ...req, message: ctx.text }, key, ctx.signal);
         for (const m of ctx.messages) (m as Partial<RunMessage>).done?.(outcome);
       }, mode ? { mode } : undefined);
       void settled.then(() => {
+        this.d.audience?.endRun(req.runId);
         if (answered) return;
         const error = "the message was removed from the session queue before it ran";
         resolve({ runId: req.runId, status: "error", text: "", aborted: true, usage: { ...NO_USAGE }, durationMs: 0, sessionId: session.sessionId, model: this.modelRefs(session.modelOverride)[0] ?? "", error });
@@ -153,15 +168,18 @@ export class AgentService {
       const verbose = session.verboseLevel === "full";
       events.agent("lifecycle", { phase: "start", startedAt: run.startedAt });
       const tools = this.d.tools.allowed(defaults.tools);
+      const system = buildSystemPrompt({ workspace: this.d.workspace, tools, model: used, timezone: defaults.userTimezone, extra: req.extraSystemPrompt });
+      const stream = (request: Omit<ModelRequest, "model">) => {
+        used = refs[0] ?? "";
+        return streamWithFallbacks(this.d.providers, refs, request, { signal: run.controller.signal, onFallback: ({ to }) => { used = to; } });
+      };
+      const context = this.context(key, { system, tools, modelRef: used, stream, events, signal: run.controller.signal });
       const result = await runLoop({
-        model: used, system: buildSystemPrompt({ workspace: this.d.workspace, tools, model: used, timezone: defaults.userTimezone, extra: req.extraSystemPrompt }),
-        history: toChatMessages(this.d.sessions.tail(key, 200)), userText: req.message, tools,
+        model: used, system, history: await context.history(req.message), userText: req.message, tools,
         toolContext: { workspace: this.d.workspace, sessionKey: key }, maxToolRounds: defaults.maxToolRounds, maxTokens: defaults.maxTokens,
         signal: run.controller.signal,
-        stream: ({ model: _m, ...request }) => {
-          used = refs[0] ?? "";
-          return streamWithFallbacks(this.d.providers, refs, request, { signal: run.controller.signal, onFallback: ({ to }) => { used = to; } });
-        },
+        stream: ({ model: _m, ...request }) => stream(request),
+        compact: context.compact, isContextOverflow: isContextOverflowError,
         emit: (e) => {
           if (e.stream === "assistant") return events.assistant(e.data.text, e.data.delta);
           const { result: _r, ...stripped } = e.data as { result?: unknown } & Record<string, unknown>;
@@ -187,6 +205,40 @@ export class AgentService {
     }
   }
 
+  /**
+   * A turn's model context under the budget (agent.md §2.3): `history` rebuilds it from the
+   * transcript (honouring the latest compaction entry) and compacts first when it and the new
+   * prompt exceed `contextTokens − reserveTokens`; `compact` is the one retry of a request the
+   * provider refused as too long. A failed compaction is logged and the uncompacted context used.
+   */
+  private context(key: string, c: {
+    system: string; tools: Tool[]; modelRef: string; events: RunEvents; signal: AbortSignal;
+    stream(request: Omit<ModelRequest, "model">): AsyncIterable<ModelEvent>;
+  }) {
+    const { compaction } = this.d.config.agents.defaults;
+    const budget = { contextTokens: contextWindowOf(this.d.config, c.modelRef), reserveTokens: compaction.reserveTokens };
+    const fixedTokens = estimateTextTokens(c.system) + estimateToolsTokens(c.tools);
+    const compact = async (pendingTokens: number): Promise<ChatMessage[] | undefined> => {
+      if (!compaction.enabled) return undefined;
+      try {
+        const emit = (data: Record<string, unknown>) => c.events.agent("compaction", data);
+        return (await compactSession({ sessions: this.d.sessions, key, budget, fixedTokens, pendingTokens, stream: c.stream, emit, signal: c.signal }))?.messages;
+      } catch (err) {
+        this.d.log.warn("compaction failed", { key, error: (err as Error).message ?? String(err) });
+        return undefined;
+      }
+    };
+    return {
+      history: async (userText: string): Promise<ChatMessage[]> => {
+        const history = contextMessages(effectiveContext(loadContextRecords(this.d.sessions, key)));
+        const pending = estimateMessagesTokens([{ content: [{ type: "text", text: userText }] }]);
+        if (fixedTokens + pending + estimateMessagesTokens(history) <= budgetTokens(budget)) return history;
+        return (await compact(pending)) ?? history;
+      },
+      compact: () => compact(0),
+    };
+  }
+
   /** Appends one finished message; an aborted partial carries `mayrosAbort` (agent.md §2.3). */
   private persist(key: string, message: TranscriptMessage, run: { runId: string; modelRef: string; abortOrigin: string }): void {
     const { runId, modelRef, abortOrigin } = run;
@@ -198,44 +250,4 @@ export class AgentService {
       ? { inputTokens: usage.input, outputTokens: usage.output, cacheRead: usage.cacheRead, cacheWrite: usage.cacheWrite, totalTokens: usage.input + usage.output, model, modelProvider: provider }
       : {});
   }
-}
-
-/** The result given to a tool call the transcript has no result for. */
-const NO_RESULT = "no result: the run ended before this tool call finished";
-
-/**
- * Transcript rows back into model messages (tool results travel in user messages). Providers
- * refuse a tool call without a result in the next message and a result without its call in the
- * previous one, and a transcript can hold either — cut by a crash between an assistant's tool
- * calls and their results, or by the history window starting mid-round — so a call without a
- * result gets a synthetic error result and a result without its call is left out. The history
- * starts at its first real user message (providers want the conversation to open with one).
- */
-export function toChatMessages(records: TranscriptRecord[]): ChatMessage[] {
-  const first = records.findIndex(({ entry: e }) =>
-    e.type === "message" && e.message.role === "user" && e.message.content.some((b) => b.type !== "tool_result"));
-  if (first < 0) return [];
-  const out: ChatMessage[] = [];
-  /** Tool calls of the last assistant message, waiting for their results. */
-  let open: string[] = [];
-  const missing = (answered: ReadonlySet<string>): ContentBlock[] =>
-    open.filter((id) => !answered.has(id)).map((id) => ({ type: "tool_result", toolUseId: id, content: NO_RESULT, isError: true }));
-  for (const { entry } of records.slice(first)) {
-    if (entry.type !== "message") continue;
-    const content = entry.message.content as unknown as ContentBlock[];
-    if (entry.message.role === "assistant") {
-      if (open.length > 0) out.push({ role: "user", content: missing(new Set()) });
-      out.push({ role: "assistant", content: [...content] });
-      open = content.flatMap((b) => (b.type === "tool_use" ? [b.id] : []));
-      continue;
-    }
-    const expected = new Set(open);
-    const results = content.filter((b): b is Extract<ContentBlock, { type: "tool_result" }> => b.type === "tool_result" && expected.has(b.toolUseId));
-    const rest = content.filter((b) => b.type !== "tool_result");
-    const merged = [...missing(new Set(results.map((b) => b.toolUseId))), ...results, ...rest];
-    open = [];
-    if (merged.length > 0) out.push({ role: "user", content: merged });
-  }
-  if (open.length > 0) out.push({ role: "user", content: missing(new Set()) });
-  return out;
 }

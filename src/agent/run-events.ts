@@ -13,7 +13,7 @@ export interface RunEventSink {
 export interface AgentEventPayload {
   runId: string;
   seq: number;
-  stream: "lifecycle" | "assistant" | "tool" | "error";
+  stream: "lifecycle" | "assistant" | "tool" | "compaction" | "error";
   ts: number;
   data: Record<string, unknown>;
   sessionKey?: string;

@@ -35,6 +35,14 @@ export interface LoopOptions {
   stream(request: ModelRequest): AsyncIterable<ModelEvent>;
   emit(event: LoopEvent): void;
   persist(message: TranscriptMessage): void;
+  /**
+   * Called at most once per run when a model call fails before any output with an error that
+   * `isContextOverflow` accepts: compacts the (already persisted) conversation and returns the
+   * messages to retry the call with, or `undefined` to give up (the error is then thrown).
+   */
+  compact?(): Promise<ChatMessage[] | undefined>;
+  /** Whether an error means "the request is longer than the model's context". */
+  isContextOverflow?(error: unknown): boolean;
 }
 
 /** How a run ended. */
@@ -54,6 +62,7 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
   o.persist({ role: "user", content: messages.at(-1)!.content, timestamp: Date.now() });
   let text = "";
   let rounds = 0;
+  let compacted = false;
   const tools = new Map(o.tools.map((t) => [t.name, t]));
   while (true) {
     if (rounds >= o.maxToolRounds) throw new Error(`the run stopped after ${o.maxToolRounds} model calls (agents.defaults.maxToolRounds)`);
@@ -61,8 +70,10 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
     let turnText = "";
     let turnUsage: Usage | undefined;
     let stop: Extract<ModelEvent, { type: "stop" }> | undefined;
+    let started = false;
     try {
       for await (const event of o.stream({ model: o.model, system: o.system, messages, tools: o.tools, maxTokens: o.maxTokens, signal: o.signal })) {
+        started = true;
         if (event.type === "text") {
           if (event.delta === "") continue;
           // The text of a later model call starts a new paragraph of the run's reply.
@@ -77,6 +88,16 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
         }
       }
     } catch (err) {
+      if (!o.signal.aborted && !started && !compacted && o.compact && o.isContextOverflow?.(err)) {
+        // The provider refused the request as too long: compact once and retry the same call.
+        compacted = true;
+        const next = await o.compact();
+        if (next && !o.signal.aborted) {
+          messages.splice(0, messages.length, ...next);
+          rounds--;
+          continue;
+        }
+      }
       if (!o.signal.aborted) throw err;
     }
     if (o.signal.aborted || !stop) {

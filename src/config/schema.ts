@@ -180,6 +180,20 @@ export const AgentDefaultsConfig = Type.Object(
     maxToolRounds: Type.Integer({ minimum: 1, default: 50, description: "Model calls per run at most." }),
     maxTokens: Type.Integer({ minimum: 1, default: 8192 }),
     userTimezone: Type.String({ minLength: 1, default: "UTC" }),
+    contextTokens: Type.Integer({
+      minimum: 1, default: 200_000,
+      description: "Context window in tokens (a smaller contextWindow of the model's models entry wins); history is compacted to stay below it.",
+    }),
+    compaction: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true, description: "Summarise older history into a compaction entry when the context window fills up." }),
+        reserveTokens: Type.Integer({
+          minimum: 0, default: 16_000,
+          description: "Tokens kept free for the reply: compaction starts above contextTokens − reserveTokens (at most half the window is reserved).",
+        }),
+      },
+      Section,
+    ),
     heartbeat: HeartbeatConfig,
     tools: Type.Object(
       {

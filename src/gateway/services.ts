@@ -6,6 +6,7 @@ import { readIdentity } from "../agent/identity.ts";
 import { createProviderRegistry } from "../agent/providers/registry.ts";
 import { RunRegistry } from "../agent/run-registry.ts";
 import { ExecApprovals } from "../agent/approvals/service.ts";
+import { cronTool } from "../agent/tools/cron-tool.ts";
 import { execTool } from "../agent/tools/exec.ts";
 import { fileTools } from "../agent/tools/fs.ts";
 import { messageTool } from "../agent/tools/message.ts";
@@ -16,7 +17,7 @@ import { ToolRegistry } from "../agent/tools/registry.ts";
 import { ensureWorkspace } from "../agent/workspace.ts";
 import { SessionLanes } from "../sessions/lane.ts";
 import { SessionStore } from "../sessions/store.ts";
-import { runEventSink } from "./run-event-sink.ts";
+import { runEventSink, toolEventAudience } from "./run-event-sink.ts";
 import { createAutomation } from "../cron/automation.ts";
 import { createConfigService, type LoadedConfig } from "../config/index.ts";
 import { PairingStore } from "../devices/pairing-store.ts";
@@ -70,13 +71,14 @@ export function createServices({ loaded, db, log, logFile, host, canvas }: Servi
   const agent = new AgentService({
     config, workspace, sessions, lanes, runs, tools, log: log.child("agent"),
     providers: createProviderRegistry({ config }),
-    sink: runEventSink(registry, broadcaster),
+    sink: runEventSink(registry, broadcaster), audience: toolEventAudience(registry),
   });
   const systemEvents: string[] = [];
   const { cron, heartbeat } = createAutomation({
     config, env: loaded.env, db, workspace, agent, sessions, lanes, systemEvents, log,
     broadcast: (event, payload) => void broadcaster.broadcast(event, payload),
   });
+  tools.register(cronTool(cron));
   return {
     version: VERSION, commit: COMMIT, bootId, startedAt: Date.now(), listen: { host, port: config.gateway.port },
     stateDir: paths.stateDir, authMode, logFile, log, registry, broadcaster, presence, health,

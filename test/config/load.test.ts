@@ -30,7 +30,8 @@ const DEFAULTS = {
   agents: {
     defaults: {
       model: { primary: "anthropic/claude-sonnet-4-5", fallbacks: [] }, timeoutSeconds: 600, maxToolRounds: 50, maxTokens: 8192,
-      userTimezone: "UTC", heartbeat: { every: "30m", ackMaxChars: 300 }, tools: { allow: [], deny: [], exec: { enabled: false } },
+      userTimezone: "UTC", contextTokens: 200000, compaction: { enabled: true, reserveTokens: 16000 },
+      heartbeat: { every: "30m", ackMaxChars: 300 }, tools: { allow: [], deny: [], exec: { enabled: false } },
     },
   },
   session: { dmScope: "main", mainKey: "main", reset: {} },

@@ -168,7 +168,8 @@ describe("PairingStore tokens", () => {
     now += 42;
     expect(store.verifyToken("dev-1", "operator", token, ["operator.read"])).toMatchObject({ role: "operator", scopes: ["operator.read"] });
     expect(store.listTokens("dev-1")[0]?.lastUsedAtMs).toBe(now);
-    expect(store.verifyToken("dev-1", "operator", `${token.slice(0, -1)}A`, [])).toBeUndefined();
+    // Change the last character to a different one (a fixed "A" would equal a token ending in "A").
+    expect(store.verifyToken("dev-1", "operator", `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`, [])).toBeUndefined();
     expect(store.verifyToken("dev-1", "operator", "short", [])).toBeUndefined();
     expect(store.verifyToken("dev-1", "node", token, [])).toBeUndefined();
     expect(store.verifyToken("dev-2", "operator", token, [])).toBeUndefined();

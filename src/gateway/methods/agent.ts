@@ -25,7 +25,7 @@ export const agentMethods: MethodTable = {
     }
     const runId = p.idempotencyKey;
     const message = stampUserText(text, s.agentConfig().agents.defaults.userTimezone);
-    const final = s.agent.run({ runId, sessionKey: key, message, extraSystemPrompt: p.extraSystemPrompt, timeoutSeconds: p.timeout }, "followup")
+    const final = s.agent.run({ runId, sessionKey: key, message, extraSystemPrompt: p.extraSystemPrompt, timeoutSeconds: p.timeout, callerConnId: conn.id }, "followup")
       .then((o) => {
         const { provider, model } = splitModelRef(o.model);
         const usage = { ...o.usage, total: o.usage.input + o.usage.output };

@@ -2,6 +2,7 @@
 import { stampUserText } from "../../agent/system-prompt.ts";
 import { GatewayError } from "../../protocol/index.ts";
 import type { ChatSendParams } from "../../protocol/methods/chat.ts";
+import { watchSession } from "../run-event-sink.ts";
 import type { MethodTable } from "../context.ts";
 import { applyResetRules } from "./sessions.ts";
 
@@ -14,7 +15,7 @@ export const HISTORY_MAX_BYTES = 6 * 1024 * 1024;
 
 /** WebChat handlers. */
 export const chatMethods: MethodTable = {
-  "chat.send": async (p: ChatSendParams, { services: s }) => {
+  "chat.send": async (p: ChatSendParams, { conn, services: s }) => {
     if (p.message.includes("\0")) throw new GatewayError("INVALID_REQUEST", "invalid chat.send params: at /message: must not contain NUL bytes");
     const key = s.agent.resolveKey(p.sessionKey);
     if (p.message.trim() === "/stop") {
@@ -28,12 +29,14 @@ export const chatMethods: MethodTable = {
     // `/new` / `/reset` and stale sessions start over before the message runs (agent.md §2.1).
     const message = await applyResetRules(s, key, p.message.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ""));
     const text = stampUserText(message, s.agentConfig().agents.defaults.userTimezone);
-    void s.agent.run({ runId, sessionKey: key, message: text, ...(p.timeoutMs && { timeoutSeconds: Math.ceil(p.timeoutMs / 1000) }) });
+    watchSession(s.registry, conn, key);
+    void s.agent.run({ runId, sessionKey: key, message: text, callerConnId: conn.id, ...(p.timeoutMs && { timeoutSeconds: Math.ceil(p.timeoutMs / 1000) }) });
     return { runId, status: "started" };
   },
 
-  "chat.history": (p: { sessionKey: string; limit?: number }, { services: s }) => {
+  "chat.history": (p: { sessionKey: string; limit?: number }, { conn, services: s }) => {
     const key = s.agent.resolveKey(p.sessionKey);
+    watchSession(s.registry, conn, key);
     const entry = s.sessions.get(key);
     const all = entry ? s.sessions.tail(key, p.limit ?? 200).flatMap(({ entry: e }) => (e.type === "message" ? [capMessage(e.message)] : [])) : [];
     const messages = newestWithin(all, HISTORY_MAX_BYTES);
