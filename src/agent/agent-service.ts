@@ -15,7 +15,7 @@ import { budgetTokens, contextWindowOf, estimateMessagesTokens, estimateTextToke
 import { configuredModelRefs, parseModelRef, streamWithFallbacks, type ProviderRegistry } from "./providers/registry.ts";
 import type { ChatMessage, ModelEvent, ModelRequest, Usage } from "./providers/types.ts";
 import { RunEvents, type RunEventSink } from "./run-events.ts";
-import { runLoop, type TranscriptMessage } from "./run-loop.ts";
+import { Steering, runLoop, type TranscriptMessage } from "./run-loop.ts";
 import type { RunRegistry } from "./run-registry.ts";
 import { buildSystemPrompt } from "./system-prompt.ts";
 import type { Tool, ToolRegistry } from "./tools/registry.ts";
@@ -122,8 +122,12 @@ export class AgentService {
           const conn = (m as Partial<RunMessage>).callerConnId;
           if (conn) this.d.audience?.addCaller(req.runId, conn);
         }
-        const outcome = await this.turn({ ...req, message: ctx.text }, key, ctx.signal);
-        for (const m of ctx.messages) (m as Partial<RunMessage>).done?.(outcome);
+        // Queue mode `steer`: messages arriving while tools run join this turn at the next model call.
+        const steering = new Steering();
+        const steered: LaneMessage[] = [];
+        ctx.onSteer((text, m) => steering.offer(text) && steered.push(m) > 0);
+        const outcome = await this.turn({ ...req, message: ctx.text }, key, ctx.signal, steering);
+        for (const m of [...ctx.messages, ...steered]) (m as Partial<RunMessage>).done?.(outcome);
       }, mode ? { mode } : undefined);
       void settled.then(() => {
         this.d.audience?.endRun(req.runId);
@@ -145,7 +149,7 @@ export class AgentService {
     return this.d.runs.get(runId)?.status === "running";
   }
 
-  private async turn(req: RunRequest, key: string, laneSignal: AbortSignal): Promise<RunOutcome> {
+  private async turn(req: RunRequest, key: string, laneSignal: AbortSignal, steering?: Steering): Promise<RunOutcome> {
     const run = this.d.runs.start(req.runId, key);
     const events = new RunEvents(req.runId, key, this.d.sink);
     const defaults = this.d.config.agents.defaults;
@@ -177,7 +181,7 @@ export class AgentService {
       const result = await runLoop({
         model: used, system, history: await context.history(req.message), userText: req.message, tools,
         toolContext: { workspace: this.d.workspace, sessionKey: key }, maxToolRounds: defaults.maxToolRounds, maxTokens: defaults.maxTokens,
-        signal: run.controller.signal,
+        signal: run.controller.signal, steering,
         stream: ({ model: _m, ...request }) => stream(request),
         compact: context.compact, isContextOverflow: isContextOverflowError,
         emit: (e) => {

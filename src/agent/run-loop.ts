@@ -43,6 +43,39 @@ export interface LoopOptions {
   compact?(): Promise<ChatMessage[] | undefined>;
   /** Whether an error means "the request is longer than the model's context". */
   isContextOverflow?(error: unknown): boolean;
+  /** Messages steered into the running turn (queue mode `steer`), delivered at tool-call boundaries. */
+  steering?: Steering;
+}
+
+/**
+ * The steer channel of a run: messages are accepted only while tools run (the next model call then
+ * carries them); at any other time the lane queues them as a follow-up instead.
+ */
+export class Steering {
+  private toolPhase = false;
+  private readonly pending: string[] = [];
+
+  /** Offers a message; false when the run is not at a tool boundary. */
+  offer(text: string): boolean {
+    if (!this.toolPhase) return false;
+    this.pending.push(text);
+    return true;
+  }
+
+  /** Whether a steered message is waiting (remaining tool calls are then skipped). */
+  get waiting(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** @internal Marks the start or end of a tool phase. */
+  setToolPhase(active: boolean): void {
+    this.toolPhase = active;
+  }
+
+  /** @internal Takes the waiting messages. */
+  drain(): string[] {
+    return this.pending.splice(0);
+  }
 }
 
 /** How a run ended. */
@@ -111,7 +144,14 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
     const calls = stop.message.content.filter((b): b is Extract<ContentBlock, { type: "tool_use" }> => b.type === "tool_use");
     if (stop.reason !== "tool_use" || calls.length === 0) return { text, usage, stopReason: stop.reason, aborted: false, rounds };
     const results: ContentBlock[] = [];
-    for (const call of calls) results.push(await runTool(call, tools, o));
+    o.steering?.setToolPhase(true);
+    for (const call of calls) {
+      // A steered message pre-empts the calls that have not started (agent.md §2.4).
+      if (o.steering?.waiting) results.push({ type: "tool_result", toolUseId: call.id, content: "skipped: the user sent a new message" });
+      else results.push(await runTool(call, tools, o));
+    }
+    o.steering?.setToolPhase(false);
+    for (const text of o.steering?.drain() ?? []) results.push({ type: "text", text });
     messages.push({ role: "user", content: results });
     o.persist({ role: "toolResult", content: results, timestamp: Date.now() });
   }
