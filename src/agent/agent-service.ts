@@ -47,6 +47,8 @@ export interface RunRequest {
   timeoutSeconds?: number;
   /** The connection that asked for the run (`agent` / `chat.send`): it gets the run's tool events. */
   callerConnId?: string;
+  /** Whether the final reply is an acknowledgement to keep out of the chat stream (heartbeat `HEARTBEAT_OK`). */
+  silentReply?: (text: string) => boolean;
 }
 
 /** How a run ended, for the final `agent` response. */
@@ -193,7 +195,8 @@ export class AgentService {
       });
       this.d.sessions.patch(key, { abortedLastRun: result.aborted });
       events.agent("lifecycle", { phase: "end", startedAt: run.startedAt, endedAt: Date.now(), ...(result.aborted && { aborted: true }) });
-      events.chatEnd(result.aborted ? "aborted" : "final", result.text, result.aborted ? { stopReason: run.abortOrigin ?? "rpc" } : {});
+      const shown = !result.aborted && req.silentReply?.(result.text) ? "" : result.text;
+      events.chatEnd(result.aborted ? "aborted" : "final", shown, result.aborted ? { stopReason: run.abortOrigin ?? "rpc" } : {});
       this.d.runs.finish(req.runId, result.aborted ? "aborted" : "ok");
       return { runId: req.runId, status: "ok", text: result.text, aborted: result.aborted, usage: result.usage, durationMs: Date.now() - run.startedAt, sessionId, model: used };
     } catch (err) {

@@ -46,7 +46,7 @@ export interface HeartbeatRunnerOptions {
   /** The main session key the beat runs in. */
   sessionKey: string;
   /** Runs one turn in the main session. */
-  turn: (req: { runId: string; sessionKey: string; message: string }) => Promise<HeartbeatTurnOutcome>;
+  turn: (req: { runId: string; sessionKey: string; message: string; silentReply: (text: string) => boolean }) => Promise<HeartbeatTurnOutcome>;
   /** Whether the lane of `key` is running or has messages waiting. */
   isBusy: (key: string) => boolean;
   /** The shared queue of system events for the main session (drained by each beat that runs). */
@@ -187,7 +187,9 @@ export class HeartbeatRunner {
     this.o.log?.debug("heartbeat run", { reason, systemEvents: events.length });
     let outcome: HeartbeatTurnOutcome;
     try {
-      outcome = await this.o.turn({ runId: this.o.newRunId?.() ?? crypto.randomUUID(), sessionKey: this.o.sessionKey, message });
+      // An acknowledgement (HEARTBEAT_OK) reaches nobody: its chat `final` carries no message.
+      const silentReply = (text: string) => classifyHeartbeatReply(text, this.o.ackMaxChars ?? DEFAULT_ACK_MAX_CHARS).kind !== "alert";
+      outcome = await this.o.turn({ runId: this.o.newRunId?.() ?? crypto.randomUUID(), sessionKey: this.o.sessionKey, message, silentReply });
     } catch (err) {
       outcome = { status: "error", text: "", error: (err as Error).message ?? String(err) };
     }

@@ -26,11 +26,13 @@ function setup(opts: { file?: string; replies?: Array<HeartbeatTurnOutcome | Pro
   const events: HeartbeatEvent[] = [];
   const turns: Array<{ runId: string; sessionKey: string; message: string }> = [];
   const systemEvents: string[] = [];
+  const silentChecks: Array<(text: string) => boolean> = [];
   let busy = false;
   let last: { text: string; at: number } | undefined;
   const runner = new HeartbeatRunner({
     everyMs: 30 * 60_000, workspace, sessionKey: MAIN, systemEvents,
-    turn: async (req) => {
+    turn: async ({ silentReply, ...req }) => {
+      silentChecks.push(silentReply);
       turns.push(req);
       const reply = replies.shift();
       if (!reply) throw new Error("no reply scripted");
@@ -42,18 +44,21 @@ function setup(opts: { file?: string; replies?: Array<HeartbeatTurnOutcome | Pro
     now: clock.now, setTimer: clock.setTimer, clearTimer: clock.clearTimer, newRunId: () => `run-${turns.length + 1}`,
     ...overrides,
   });
-  return { runner, clock, events, turns, systemEvents, setBusy: (b: boolean) => void (busy = b), lastSent: () => last };
+  return { runner, clock, events, turns, silentChecks, systemEvents, setBusy: (b: boolean) => void (busy = b), lastSent: () => last };
 }
 
 const ok = (text: string): HeartbeatTurnOutcome => ({ status: "ok", text });
 
 describe("HeartbeatRunner schedule", () => {
   it("should arm one timer an interval ahead and beat when it fires", async () => {
-    const { runner, clock, events, turns } = setup({ replies: [ok("HEARTBEAT_OK")] });
+    const { runner, clock, events, turns, silentChecks } = setup({ replies: [ok("HEARTBEAT_OK")] });
     runner.start();
     expect(clock.pending?.ms).toBe(30 * 60_000);
     await clock.advance(30 * 60_000);
     expect(turns).toEqual([{ runId: "run-1", sessionKey: MAIN, message: DEFAULT_HEARTBEAT_PROMPT }]);
+    // The run is told which replies are acknowledgements to keep out of the chat stream.
+    expect(silentChecks[0]?.("HEARTBEAT_OK")).toBe(true);
+    expect(silentChecks[0]?.("The disk is full.")).toBe(false);
     expect(events).toEqual([{ ts: T0 + 30 * 60_000, status: "ok-token", durationMs: 0, indicatorType: "ok", silent: true }]);
     expect(clock.pending?.at).toBe(T0 + 60 * 60_000);
     runner.stop();

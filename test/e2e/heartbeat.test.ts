@@ -37,8 +37,11 @@ describe("heartbeat: wake and last-heartbeat", () => {
   it("should run the system event and the heartbeat prompt on wake now, and treat HEARTBEAT_OK as an ack", async () => {
     h.fake.script({ text: ["HEARTBEAT_OK"] });
     const before = h.fake.requests.length;
+    const chatFinal = admin.next((f) => f.event === "chat" && f.payload.state === "final");
     expect(await writer.request("wake", { mode: "now", text: "New mail from Ana" })).toMatchObject({ ok: true, payload: { ok: true } });
     const event = await nextHeartbeat(nobody);
+    // The acknowledgement reaches nobody: the chat final carries no message.
+    expect((await chatFinal).payload.message).toBeUndefined();
     expect(matches(HeartbeatEvent, event.payload)).toBe(true);
     expect(event.payload).toEqual({ ts: expect.any(Number), status: "ok-token", durationMs: expect.any(Number), indicatorType: "ok", silent: true });
     const bodies = fakeBodies(h.fake).slice(before);
