@@ -251,7 +251,10 @@ export const MessagesConfig = Type.Object(
 
 /** Cron (`cron`). */
 export const CronConfig = Type.Object(
-  { enabled: Type.Boolean({ default: true, description: "Run scheduled jobs (MAYROS_SKIP_CRON=1 also turns it off)." }) },
+  {
+    enabled: Type.Boolean({ default: true, description: "Run scheduled jobs (MAYROS_SKIP_CRON=1 also turns it off)." }),
+    webhookToken: Type.Optional(Type.String({ minLength: 1, description: "Bearer token sent with delivery.mode webhook POSTs." })),
+  },
   Section,
 );
 

@@ -15,6 +15,7 @@ import type { SessionStore } from "../sessions/store.ts";
 import { parseDurationMs } from "./duration.ts";
 import { createCronExecutor } from "./executor.ts";
 import { HeartbeatRunner } from "./heartbeat.ts";
+import { createWebhookPoster } from "./webhook.ts";
 import { CronScheduler } from "./scheduler.ts";
 import { CronStore } from "./store.ts";
 
@@ -73,6 +74,7 @@ export function createAutomation(i: AutomationInputs): Automation {
     resetSession: (key) => void i.sessions.reset(key),
     enqueueSystemEvent: (text) => heartbeat.enqueueSystemEvent(text),
     requestHeartbeat: (reason) => heartbeat.requestNow(reason),
+    postWebhook: createWebhookPoster(i.config.cron.webhookToken),
   });
   const cron = new CronScheduler({
     store: new CronStore(i.db), execute, enabled: cronEnabled(i.config, i.env),
