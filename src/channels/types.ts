@@ -41,7 +41,7 @@ export interface OutboundTarget {
   replyToMessageId?: string;
 }
 
-/** A message to send (text is chunked by the adapter to its channel limit). */
+/** A message to send. `text` is Markdown, already chunked to `textLimit`; the adapter converts it to its dialect in `send`. */
 export interface OutboundMessage {
   text: string;
   media?: Array<{ kind: "image" | "file"; url: string; name?: string }>;
@@ -81,7 +81,7 @@ export interface ChannelAdapter {
   start(ctx: ChannelContext): Promise<void>;
   /** Disconnects; idempotent. */
   stop(): Promise<void>;
-  /** Sends one message (already chunked to `textLimit`); returns the channel's message id. */
+  /** Sends one message (Markdown, already chunked to `textLimit`; formatted here, never by the caller); returns the channel's message id. */
   send(target: OutboundTarget, message: OutboundMessage): Promise<{ messageId: string }>;
   /** Shows "typing…" where the channel has it (best effort). */
   typing?(target: OutboundTarget): Promise<void>;

@@ -169,7 +169,8 @@ export function createDiscordAdapter({ accountId = "default", token, restApi }: 
     async send(target: OutboundTarget, message: OutboundMessage): Promise<{ messageId: string }> {
       const { rest: r, d } = restClient();
       const channelId = target.threadId ?? target.chatId;
-      const content = [message.text, ...(message.media ?? []).map((m) => m.url)].filter((s) => s.length > 0).join("\n");
+      // Like every adapter, send takes Markdown and converts it to the channel's dialect itself.
+      const content = [formatDiscord(message.text), ...(message.media ?? []).map((m) => m.url)].filter((s) => s.length > 0).join("\n");
       const body: Record<string, unknown> = { content, allowed_mentions: { parse: ["users", "roles"], replied_user: true } };
       if (target.replyToMessageId) {
         body.message_reference = { message_id: target.replyToMessageId, channel_id: channelId, fail_if_not_exists: false };
