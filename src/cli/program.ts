@@ -24,6 +24,8 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   sessions: async () => (await import("./sessions.ts")).registerSessionsCommand,
   models: async () => (await import("./models.ts")).registerModelsCommand,
   cron: async () => (await import("./cron.ts")).registerCronCommand,
+  channels: async () => (await import("./channels.ts")).registerChannelsCommand,
+  pairing: async () => (await import("./pairing.ts")).registerPairingCommand,
 };
 
 /**

@@ -270,6 +270,74 @@ export const HooksConfig = Type.Object(
   Section,
 );
 
+/** DM access policy of a channel (channels.md §2). */
+const DmPolicy = Type.Union([Type.Literal("pairing"), Type.Literal("allowlist"), Type.Literal("open"), Type.Literal("disabled")], {
+  default: "pairing", description: "pairing (unknown senders get a code) | allowlist | open | disabled.",
+});
+/** Group access policy of a channel. */
+const GroupPolicy = Type.Union([Type.Literal("open"), Type.Literal("allowlist"), Type.Literal("disabled")], {
+  default: "open", description: "open | allowlist (only groups with allow: true) | disabled.",
+});
+
+/** Access keys every channel shares. */
+const channelAccessKeys = {
+  enabled: Type.Optional(Type.Boolean({ description: "Start this channel (default: true when its credentials are set)." })),
+  dmPolicy: DmPolicy,
+  allowFrom: Type.Array(Type.String({ minLength: 1 }), { default: [], description: "Sender ids always admitted in DMs (\"*\" = anyone)." }),
+  groupPolicy: GroupPolicy,
+  groups: Type.Record(
+    Type.String({ minLength: 1 }),
+    Type.Object({ allow: Type.Optional(Type.Boolean()), requireMention: Type.Optional(Type.Boolean()) }, Closed),
+    { default: {}, description: "Per group (chat id, or \"*\" for all): allow and requireMention." },
+  ),
+  requireMention: Type.Boolean({ default: true, description: "In groups, answer only when the bot is mentioned or replied to." }),
+};
+
+/** Telegram (`channels.telegram`). */
+export const TelegramChannelConfig = Type.Object(
+  {
+    botToken: Type.Optional(Type.String({ minLength: 1, description: "Bot API token (or TELEGRAM_BOT_TOKEN)." })),
+    apiRoot: Type.Optional(Type.String({ minLength: 1, description: "Bot API root URL (self-hosted or test servers), no trailing /." })),
+    mode: Type.Union([Type.Literal("polling"), Type.Literal("webhook")], { default: "polling", description: "polling | webhook (POST /channels/telegram/webhook)." }),
+    webhookSecret: Type.Optional(Type.String({ minLength: 1, description: "Checked against X-Telegram-Bot-Api-Secret-Token in webhook mode." })),
+    ...channelAccessKeys,
+  },
+  Closed,
+);
+
+/** Discord (`channels.discord`). */
+export const DiscordChannelConfig = Type.Object(
+  {
+    token: Type.Optional(Type.String({ minLength: 1, description: "Bot token (or DISCORD_BOT_TOKEN)." })),
+    restApi: Type.Optional(Type.String({ minLength: 1, description: "REST API root (self-hosted or test servers)." })),
+    ...channelAccessKeys,
+  },
+  Closed,
+);
+
+/** Slack (`channels.slack`). */
+export const SlackChannelConfig = Type.Object(
+  {
+    botToken: Type.Optional(Type.String({ minLength: 1, description: "xoxb- bot token (or SLACK_BOT_TOKEN)." })),
+    appToken: Type.Optional(Type.String({ minLength: 1, description: "xapp- app token for socket mode (or SLACK_APP_TOKEN)." })),
+    signingSecret: Type.Optional(Type.String({ minLength: 1, description: "Signing secret for http mode (or SLACK_SIGNING_SECRET)." })),
+    apiUrl: Type.Optional(Type.String({ minLength: 1, description: "Web API root URL (test servers), ending in /api/." })),
+    mode: Type.Union([Type.Literal("socket"), Type.Literal("http")], { default: "socket", description: "socket | http (POST /channels/slack/events)." }),
+    ...channelAccessKeys,
+  },
+  Closed,
+);
+
+/** Messaging channels (`channels`); a channel is started only when configured with credentials. */
+export const ChannelsConfig = Type.Object(
+  {
+    telegram: Type.Optional(TelegramChannelConfig),
+    discord: Type.Optional(DiscordChannelConfig),
+    slack: Type.Optional(SlackChannelConfig),
+  },
+  Section,
+);
+
 /**
  * The whole config file (`$MAYROS_STATE_DIR/mayros.json`). Closed at every level, so a typo is
  * reported by name; every section defaults to `{}` so `Value.Default` fills a missing section.
@@ -286,6 +354,7 @@ export const MayrosConfig = Type.Object(
     messages: MessagesConfig,
     cron: CronConfig,
     hooks: HooksConfig,
+    channels: ChannelsConfig,
   },
   { ...Closed, default: {}, $id: "MayrosConfig", title: "Mayros config" },
 );
@@ -317,5 +386,11 @@ export const CONFIG_UI_HINTS: Record<string, ConfigUiHint> = {
   "gateway.nodes.allowCommands": { label: "Allowed node commands", help: "Extra commands nodes may run, e.g. camera.snap." },
   "gateway.tls.enabled": { label: "TLS", help: "wss:// with a self-signed certificate unless certPath/keyPath are set." },
   "logging.level": { label: "Log level", help: "debug, info, warn or error." },
+  "channels.telegram.botToken": { label: "Telegram bot token", sensitive: true },
+  "channels.telegram.webhookSecret": { label: "Telegram webhook secret", sensitive: true },
+  "channels.discord.token": { label: "Discord bot token", sensitive: true },
+  "channels.slack.botToken": { label: "Slack bot token", sensitive: true },
+  "channels.slack.appToken": { label: "Slack app token", sensitive: true },
+  "channels.slack.signingSecret": { label: "Slack signing secret", sensitive: true },
   "hooks.token": { label: "Hooks token", help: "Bearer token of webhook callers (Authorization or x-mayros-token).", sensitive: true },
 };

@@ -15,6 +15,7 @@ import type { PairingStore } from "../devices/pairing-store.ts";
 import type { NodePairingStore } from "../nodes/pairing-store.ts";
 import type { CommandPolicyConfig } from "../nodes/policy.ts";
 import type { NodeRegistry } from "../nodes/registry.ts";
+import type { ChannelManager } from "../channels/manager.ts";
 import type { Broadcaster } from "./broadcast.ts";
 import type { Connection } from "./connection.ts";
 import type { HealthMonitor } from "./health.ts";
@@ -75,6 +76,8 @@ export interface GatewayServices {
   heartbeat: HeartbeatRunner;
   /** Current presence and health versions. */
   stateVersion(): StateVersion;
+  /** Messaging channels: adapters, inbound routing, `send`, DM pairing. */
+  channels: ChannelManager;
 }
 
 /** The context of one method call. */

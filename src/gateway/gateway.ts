@@ -24,6 +24,9 @@ import { sessionsMethods } from "./methods/sessions.ts";
 import { cronMethods } from "./methods/cron.ts";
 import { heartbeatMethods } from "./methods/heartbeat.ts";
 import { sendMethods } from "./methods/send.ts";
+import { channelsMethods } from "./methods/channels.ts";
+import { pairingMethods } from "./methods/pairing.ts";
+import type { ChannelFactory } from "../channels/manager.ts";
 import { createGatewayHooks } from "./hooks.ts";
 import { startAutomation, stopAutomation } from "../cron/automation.ts";
 import { execApprovalsMethods } from "./methods/exec-approvals.ts";
@@ -49,6 +52,8 @@ export interface GatewayOptions {
   verbose?: boolean;
   /** Write readable log lines to stderr too. @default true */
   logToStderr?: boolean;
+  /** Channel adapter factories replacing the built-in ones, by channel id (tests). */
+  channelFactories?: Record<string, ChannelFactory>;
 }
 
 /** A running gateway. */
@@ -75,11 +80,11 @@ const HANDLERS: MethodTable = {
   ...systemMethods, ...logsMethods, ...configMethods, ...devicesMethods, ...nodesMethods, ...nodePairingMethods,
   ...agentMethods, ...chatMethods, ...sessionsMethods,
   ...cronMethods, ...heartbeatMethods, ...sendMethods,
-  ...execApprovalsMethods, ...agentsFilesMethods,
+  ...execApprovalsMethods, ...agentsFilesMethods, ...channelsMethods, ...pairingMethods,
 };
 
 /** Starts a gateway from a loaded config. */
-export async function startGateway({ loaded, verbose = false, logToStderr = true }: GatewayOptions): Promise<Gateway> {
+export async function startGateway({ loaded, verbose = false, logToStderr = true, channelFactories }: GatewayOptions): Promise<Gateway> {
   const { config, paths, authMode } = loaded;
   const gw = config.gateway;
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
@@ -105,7 +110,7 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
       stateDir: paths.stateDir, enabled: config.canvasHost.enabled, liveReload: config.canvasHost.liveReload, auth: () => auth,
       trustedProxies: gw.trustedProxies, scheme: tls ? "https" : "http", fallbackHost: () => hostPort(host, port), log,
     });
-    const services = createServices({ loaded, db, log, logFile, host, canvas });
+    const services = createServices({ loaded, db, log, logFile, host, canvas, channelFactories });
     const hooks = createGatewayHooks(services, config, auth.token);
     const dispatcher = new Dispatcher(HANDLERS, services, new DedupeCache());
     const hardBytes = gw.maxBufferedBytes * 2;
@@ -113,7 +118,7 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
     const server: Server<SocketData> = startServer({
       host, port: gw.port, maxPayload: gw.maxPayload, backpressureLimit: hardBytes + gw.maxPayload,
       ...(tls && { tls: { cert: tls.cert, key: tls.key } }),
-      app: createHttpApp({ version: VERSION, startedAt: services.startedAt, isReady: () => ready, mounts: [canvas.routes, hooks].filter((r) => r !== null) }),
+      app: createHttpApp({ version: VERSION, startedAt: services.startedAt, isReady: () => ready, mounts: [canvas.routes, hooks, services.channels.routes].filter((r) => r !== null) }),
       classifyUpgrade: createUpgradeClassifier({ trustedProxies: () => gw.trustedProxies, admitsReload: canvas.admitsReload }),
       sockets: createSocketHandlers({
         services, dispatcher, verbose, reloadHub: canvas.hub,
@@ -135,6 +140,8 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
     const stopTimers = startMaintenance(services, gw);
     ready = true;
     await startAutomation(services);
+    // Channels connect in the background: a slow or failing channel never holds up the gateway.
+    void services.channels.start();
     const url = `${tls ? "wss" : "ws"}://${hostPort(host, port)}`;
     log.info("gateway listening", { url, authMode, pid: process.pid, version: VERSION, ...(tls && { tlsFingerprint: tls.fingerprint256 }) });
 
@@ -145,6 +152,7 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
       stopping ??= (async () => {
         ready = false;
         stopTimers();
+        await services.channels.stop();
         await stopAutomation(services, services.lanes);
         services.execApprovals.close();
         runningCanvas.close();

@@ -25,6 +25,8 @@ import type { Logger } from "../logging/logger.ts";
 import { NodePairingStore } from "../nodes/pairing-store.ts";
 import { NodeRegistry } from "../nodes/registry.ts";
 import { VERSION, COMMIT } from "../version.ts";
+import { ChannelManager, type ChannelFactory } from "../channels/manager.ts";
+import { ChannelPairingStore } from "../channels/pairing-store.ts";
 import { Broadcaster } from "./broadcast.ts";
 import type { CanvasHost } from "./canvas-host.ts";
 import type { GatewayServices } from "./context.ts";
@@ -40,10 +42,12 @@ export interface ServiceInputs {
   logFile: string;
   host: string;
   canvas: CanvasHost;
+  /** Channel adapter factories replacing the built-in ones (tests). */
+  channelFactories?: Record<string, ChannelFactory>;
 }
 
 /** Creates the services; `listen.port` is updated once the server is bound. */
-export function createServices({ loaded, db, log, logFile, host, canvas }: ServiceInputs): GatewayServices {
+export function createServices({ loaded, db, log, logFile, host, canvas, channelFactories }: ServiceInputs): GatewayServices {
   const { config, paths, authMode } = loaded;
   const bootId = crypto.randomUUID();
   const registry = new ConnectionRegistry();
@@ -66,7 +70,7 @@ export function createServices({ loaded, db, log, logFile, host, canvas }: Servi
     settings: settingsRepo(db), broadcast: (event, payload) => broadcaster.broadcast(event, payload),
     log: log.child("approvals"), defaultTimeoutMs: execConfig.approvalTimeoutMs,
   });
-  for (const tool of [webFetchTool(), ...sessionsTools(sessions), messageTool()]) tools.register(tool);
+  for (const tool of [webFetchTool(), ...sessionsTools(sessions), messageTool({ send: (p) => channels.send(p) })]) tools.register(tool);
   if (execConfig.enabled) tools.register(execTool({ approvals: execApprovals, ...execConfig }));
   const agent = new AgentService({
     config, workspace, sessions, lanes, runs, tools, log: log.child("agent"),
@@ -79,6 +83,10 @@ export function createServices({ loaded, db, log, logFile, host, canvas }: Servi
     broadcast: (event, payload) => void broadcaster.broadcast(event, payload),
   });
   tools.register(cronTool(cron));
+  const channels = ChannelManager.fromConfig(config, loaded.env, {
+    pairing: new ChannelPairingStore(db), agent, log: log.child("channels"), factories: channelFactories,
+    session: () => ({ dmScope: config.session.dmScope, mainKey: config.session.mainKey }),
+  });
   return {
     version: VERSION, commit: COMMIT, bootId, startedAt: Date.now(), listen: { host, port: config.gateway.port },
     stateDir: paths.stateDir, authMode, logFile, log, registry, broadcaster, presence, health,
@@ -89,5 +97,6 @@ export function createServices({ loaded, db, log, logFile, host, canvas }: Servi
     canvas: { capabilities: canvas.capabilities, hostUrl: canvas.hostUrl },
     execApprovals,
     stateVersion: () => ({ presence: presence.version, health: health.version }),
+    channels,
   };
 }

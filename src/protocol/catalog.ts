@@ -23,6 +23,8 @@ import * as cron from "../cron/protocol.ts";
 import { CronEvent } from "../cron/types.ts";
 import * as hb from "./methods/heartbeat.ts";
 import * as send from "./methods/send.ts";
+import * as channels from "./methods/channels.ts";
+import * as chpair from "./methods/pairing.ts";
 import * as files from "./methods/agents-files.ts";
 
 /** How a method treats `params.idempotencyKey`: required and deduped, or deduped when given. */
@@ -123,6 +125,10 @@ export const METHODS = {
   "set-heartbeats": { params: hb.SetHeartbeatsParams, result: hb.SetHeartbeatsResult, role: "operator", scope: "operator.admin", summary: "Turn the periodic heartbeat on or off." },
   wake: { params: hb.WakeParams, result: hb.WakeResult, role: "operator", scope: "operator.write", summary: "Queue a system event for the main session; mode now runs a heartbeat at once." },
   send: { params: send.SendParams, result: send.SendResult, role: "operator", scope: "operator.write", idempotency: "required", summary: "Send a message on a channel." },
+  "channels.status": { params: channels.ChannelsStatusParams, result: channels.ChannelsStatusResult, role: "operator", scope: "operator.read", summary: "Every configured channel account with its connection state." },
+  "channels.logout": { params: channels.ChannelsLogoutParams, result: channels.ChannelsLogoutResult, role: "operator", scope: "operator.admin", summary: "Stop a channel account and clear its login state." },
+  "pairing.list": { params: chpair.PairingListParams, result: chpair.PairingListResult, role: "operator", scope: "operator.pairing", summary: "Pending DM pairing codes of channel senders." },
+  "pairing.approve": { params: chpair.PairingApproveParams, result: chpair.PairingApproveResult, role: "operator", scope: "operator.pairing", summary: "Approve a channel sender's DM pairing code." },
 } as const satisfies Record<string, MethodSpec>;
 
 /** Name of a method in {@link METHODS}. */

@@ -110,4 +110,27 @@ export const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX cron_runs_job_ts ON cron_runs (job_id, ts)`,
   },
+  {
+    version: 6,
+    // Channel DM pairing (channels.md §2 Decision): pending pairing codes and approved senders,
+    // keyed by channel and account; the effective DM allowlist is config allowFrom ∪ these rows.
+    sql: `CREATE TABLE channel_pairing_requests (
+      channel TEXT NOT NULL,
+      account_id TEXT NOT NULL,
+      sender_id TEXT NOT NULL,
+      code TEXT NOT NULL,
+      meta TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      last_seen_at INTEGER NOT NULL,
+      PRIMARY KEY (channel, account_id, sender_id)
+    );
+    CREATE UNIQUE INDEX channel_pairing_code ON channel_pairing_requests (channel, code);
+    CREATE TABLE channel_allow_from (
+      channel TEXT NOT NULL,
+      account_id TEXT NOT NULL,
+      sender_id TEXT NOT NULL,
+      approved_at INTEGER NOT NULL,
+      PRIMARY KEY (channel, account_id, sender_id)
+    )`,
+  },
 ];

@@ -38,6 +38,7 @@ const DEFAULTS = {
   messages: { queue: { mode: "collect", debounceMs: 1000, cap: 20 } },
   cron: { enabled: true },
   hooks: { enabled: false, path: "/hooks", allowRequestSessionKey: false },
+  channels: {},
 };
 
 /** Runs `fn` and returns the ConfigError it throws. */

@@ -1,0 +1,58 @@
+/**
+ * @module `mayros channels list|status|logout`: the messaging channel accounts of the gateway
+ * (`channels.status`, `channels.logout`). Login comes later with WhatsApp.
+ */
+import type { Command } from "commander";
+import type { ChannelAccountStatus, ChannelsLogoutResult, ChannelsStatusResult } from "../protocol/methods/channels.ts";
+import { ago, formatTable, printJson, printLines } from "./output.ts";
+import { clientOptions, withClient } from "./with-client.ts";
+import type { ClientFlags } from "./target.ts";
+
+/** Registers `channels` and its subcommands. */
+export function registerChannelsCommand(program: Command): void {
+  const channels = program.command("channels").description("list messaging channel accounts, show their state, log out");
+
+  clientOptions(channels.command("list").description("list the configured channel accounts"))
+    .action((flags: ClientFlags) =>
+      withClient(flags, async (client) => {
+        const result = (await client.request("channels.status")) as ChannelsStatusResult;
+        if (flags.json) return printJson(result.channels.map(({ channel, accountId, enabled, configured, mode }) => ({ channel, accountId, enabled, configured, mode })));
+        if (result.channels.length === 0) return printLines("no channels configured");
+        printLines(...formatTable(
+          ["CHANNEL", "ACCOUNT", "ENABLED", "CONFIGURED", "MODE"],
+          result.channels.map((c) => [c.channel, c.accountId, yes(c.enabled), yes(c.configured), c.mode ?? "-"]),
+        ));
+      }));
+
+  clientOptions(channels.command("status").description("show each channel account's connection state"))
+    .action((flags: ClientFlags) =>
+      withClient(flags, async (client) => {
+        const result = (await client.request("channels.status")) as ChannelsStatusResult;
+        if (flags.json) return printJson(result);
+        printLines(...statusLines(result.channels));
+      }));
+
+  clientOptions(
+    channels.command("logout").description("stop a channel account and clear its login state")
+      .argument("<channel>", "telegram, discord or slack")
+      .option("--account <id>", "the account (default: default)"),
+  ).action((channel: string, flags: ClientFlags & { account?: string }) =>
+    withClient(flags, async (client) => {
+      const params = { channel, ...(flags.account && { accountId: flags.account }) };
+      const result = (await client.request("channels.logout", params)) as ChannelsLogoutResult;
+      if (flags.json) return printJson(result);
+      printLines(`stopped ${result.channel}/${result.accountId}${result.loggedOut ? " and cleared its login" : ""}`);
+    }));
+}
+
+function yes(v: boolean): string {
+  return v ? "yes" : "no";
+}
+
+function statusLines(rows: ChannelAccountStatus[]): string[] {
+  if (rows.length === 0) return ["no channels configured"];
+  return formatTable(
+    ["CHANNEL", "ACCOUNT", "STATE", "BOT", "DM POLICY", "SINCE", "ERROR"],
+    rows.map((c) => [c.channel, c.accountId, c.state, c.botName ?? c.botId ?? "-", c.dmPolicy, ago(c.since), c.lastError ?? "-"]),
+  );
+}
