@@ -47,7 +47,7 @@ describe("createProviderRegistry", () => {
     const config = {
       models: {
         providers: {
-          openrouter: { baseUrl: "https://openrouter.ai/api/v1", apiKey: "${MY_OR_KEY}" },
+          openrouter: { baseUrl: "https://openrouter.invalid/api/v1", apiKey: "${MY_OR_KEY}" },
           "lm-studio": { baseUrl: "http://localhost:1234/v1" },
           vllm: { baseUrl: "http://localhost:8000/v1", apiKey: "${UNSET_VAR}" },
           local: { baseUrl: "http://localhost:9000", api: "anthropic-messages" as const, apiKey: "literal-key" },
@@ -56,7 +56,7 @@ describe("createProviderRegistry", () => {
     };
     const env = { MY_OR_KEY: "or-123", LM_STUDIO_API_KEY: "lm-456", VLLM_API_KEY: "vllm-789" };
     const registry = createProviderRegistry({ config, env });
-    expect(registry.resolve("openrouter")).toEqual({ id: "openrouter", api: "openai-completions", baseUrl: "https://openrouter.ai/api/v1", apiKey: "or-123" });
+    expect(registry.resolve("openrouter")).toEqual({ id: "openrouter", api: "openai-completions", baseUrl: "https://openrouter.invalid/api/v1", apiKey: "or-123" });
     expect(registry.resolve("lm-studio").apiKey).toBe("lm-456");
     expect(registry.resolve("vllm").apiKey).toBe("vllm-789");
     expect(registry.resolve("local")).toMatchObject({ api: "anthropic-messages", apiKey: "literal-key" });
