@@ -1,7 +1,8 @@
 /**
- * @module Resolving `channels.*` config into channel accounts: credentials with their env fallbacks
- * (TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN, SLACK_BOT_TOKEN / SLACK_APP_TOKEN / SLACK_SIGNING_SECRET;
- * config wins), `enabled` (default: credentials set), the access policy and the adapter factory options.
+ * @module Resolving `channels.*` config into channel accounts — the top-level `default` account plus every
+ * `channels.<ch>.accounts.<id>`: credentials with their env fallbacks for `default` (TELEGRAM_BOT_TOKEN,
+ * DISCORD_BOT_TOKEN, SLACK_BOT_TOKEN / SLACK_APP_TOKEN / SLACK_SIGNING_SECRET; config wins), `enabled`
+ * (default: credentials set), the access policy and the adapter factory options.
  */
 import type { MayrosConfig } from "../config/index.ts";
 
@@ -40,50 +41,93 @@ export function defaultAccessPolicy(overrides: Partial<ChannelAccessPolicy> = {}
   return { dmPolicy: "pairing", allowFrom: [], groupPolicy: "open", groups: {}, requireMention: true, ...overrides };
 }
 
-/** Every channel with a config section or env credentials, as accounts (only `default` for now). */
+/** One account's merged keys (credentials, mode, API roots, access keys, `enabled`). */
+type AccountKeys = Record<string, unknown> & Partial<ChannelAccessPolicy> & { enabled?: boolean; mode?: string };
+/** A channel section: the `default` account's keys plus the extra `accounts`. */
+type ChannelSection = AccountKeys & { accounts?: Record<string, AccountKeys> };
+
+const ACCESS_KEYS = ["dmPolicy", "allowFrom", "groupPolicy", "groups", "requireMention"] as const;
+
+/** How one built-in channel turns merged account keys into a {@link ChannelAccount}. */
+interface ChannelSpec {
+  /** Keys an extra account inherits from the top level when it does not set them (never credentials). */
+  inherited: string[];
+  /** Env fallbacks of the `default` account, key → variable. */
+  env: Record<string, string>;
+  /** Keys that make the `default` account exist even without a config section. */
+  present: string[];
+  build(keys: AccountKeys): { configured: boolean; mode?: string; options: Record<string, unknown> };
+}
+
+const SPECS: Record<(typeof BUILTIN_CHANNELS)[number], ChannelSpec> = {
+  telegram: {
+    inherited: ["apiRoot", "mode"], env: { botToken: "TELEGRAM_BOT_TOKEN" }, present: ["botToken"],
+    build: (k) => {
+      const mode = k.mode ?? "polling";
+      return {
+        configured: Boolean(k.botToken) && (mode !== "webhook" || Boolean(k.webhookSecret)), mode,
+        options: { botToken: k.botToken, mode, ...(k.apiRoot !== undefined && { apiRoot: k.apiRoot }), ...(k.webhookSecret !== undefined && { webhookSecret: k.webhookSecret }) },
+      };
+    },
+  },
+  discord: {
+    inherited: ["restApi"], env: { token: "DISCORD_BOT_TOKEN" }, present: ["token"],
+    build: (k) => ({ configured: Boolean(k.token), options: { token: k.token, ...(k.restApi !== undefined && { restApi: k.restApi }) } }),
+  },
+  slack: {
+    inherited: ["apiUrl", "mode"], env: { botToken: "SLACK_BOT_TOKEN", appToken: "SLACK_APP_TOKEN", signingSecret: "SLACK_SIGNING_SECRET" }, present: ["botToken"],
+    build: (k) => {
+      const mode = k.mode ?? "socket";
+      return {
+        configured: Boolean(k.botToken) && (mode === "socket" ? Boolean(k.appToken) : Boolean(k.signingSecret)), mode,
+        options: {
+          botToken: k.botToken, mode, ...(k.appToken !== undefined && { appToken: k.appToken }),
+          ...(k.signingSecret !== undefined && { signingSecret: k.signingSecret }), ...(k.apiUrl !== undefined && { apiUrl: k.apiUrl }),
+        },
+      };
+    },
+  },
+};
+
+/**
+ * Every account of every channel with a config section or env credentials: the top-level keys are the
+ * `default` account (with env fallbacks; left out when the section only lists `accounts` and no credentials
+ * are set), then one account per `accounts.<id>` — its own credentials, mode / API root / access keys falling
+ * back to the top level. A channel's `enabled: false` disables all of its accounts.
+ */
 export function resolveChannelAccounts(config: MayrosConfig, env: NodeJS.ProcessEnv = {}): ChannelAccount[] {
-  const channels = (config.channels ?? {}) as NonNullable<MayrosConfig["channels"]>;
-  const e = (name: string) => (env[name]?.trim() ? env[name] : undefined);
+  const channels = (config.channels ?? {}) as Record<string, ChannelSection | undefined>;
   const accounts: ChannelAccount[] = [];
-  const accountId = DEFAULT_CHANNEL_ACCOUNT;
-
-  const tg = channels.telegram;
-  const tgToken = tg?.botToken ?? e("TELEGRAM_BOT_TOKEN");
-  if (tg || tgToken) {
-    const mode = tg?.mode ?? "polling";
-    const configured = Boolean(tgToken) && (mode !== "webhook" || Boolean(tg?.webhookSecret));
-    accounts.push({
-      channel: "telegram", accountId, configured, enabled: (tg?.enabled ?? true) && configured, mode, policy: policyOf(tg),
-      options: { accountId, botToken: tgToken, mode, ...(tg?.apiRoot && { apiRoot: tg.apiRoot }), ...(tg?.webhookSecret && { webhookSecret: tg.webhookSecret }) },
-    });
-  }
-
-  const dc = channels.discord;
-  const dcToken = dc?.token ?? e("DISCORD_BOT_TOKEN");
-  if (dc || dcToken) {
-    const configured = Boolean(dcToken);
-    accounts.push({
-      channel: "discord", accountId, configured, enabled: (dc?.enabled ?? true) && configured, policy: policyOf(dc),
-      options: { accountId, token: dcToken, ...(dc?.restApi && { restApi: dc.restApi }) },
-    });
-  }
-
-  const sl = channels.slack;
-  const slBot = sl?.botToken ?? e("SLACK_BOT_TOKEN");
-  const slApp = sl?.appToken ?? e("SLACK_APP_TOKEN");
-  const slSecret = sl?.signingSecret ?? e("SLACK_SIGNING_SECRET");
-  if (sl || slBot) {
-    const mode = sl?.mode ?? "socket";
-    const configured = Boolean(slBot) && (mode === "socket" ? Boolean(slApp) : Boolean(slSecret));
-    accounts.push({
-      channel: "slack", accountId, configured, enabled: (sl?.enabled ?? true) && configured, mode, policy: policyOf(sl),
-      options: {
-        accountId, botToken: slBot, mode, ...(slApp && { appToken: slApp }), ...(slSecret && { signingSecret: slSecret }),
-        ...(sl?.apiUrl && { apiUrl: sl.apiUrl }),
-      },
-    });
+  for (const channel of BUILTIN_CHANNELS) {
+    const spec = SPECS[channel];
+    const section = channels[channel];
+    const { accounts: extra, ...top } = section ?? {};
+    const fromEnv: AccountKeys = {};
+    for (const [key, name] of Object.entries(spec.env)) if (env[name]?.trim()) fromEnv[key] = env[name];
+    const base: AccountKeys = { ...fromEnv, ...defined(top) };
+    const hasExtra = Object.keys(extra ?? {}).length > 0;
+    if ((section && !hasExtra) || spec.present.some((k) => base[k] !== undefined)) {
+      accounts.push(accountOf(channel, DEFAULT_CHANNEL_ACCOUNT, base, spec, true));
+    }
+    for (const [accountId, own] of Object.entries(extra ?? {})) {
+      const inherited: AccountKeys = {};
+      for (const k of [...spec.inherited, ...ACCESS_KEYS]) if (top[k] !== undefined) inherited[k] = top[k];
+      accounts.push(accountOf(channel, accountId, { ...inherited, ...defined(own) }, spec, top.enabled ?? true));
+    }
   }
   return accounts;
+}
+
+function accountOf(channel: string, accountId: string, keys: AccountKeys, spec: ChannelSpec, channelEnabled: boolean): ChannelAccount {
+  const { configured, mode, options } = spec.build(keys);
+  return {
+    channel, accountId, configured, enabled: channelEnabled && (keys.enabled ?? true) && configured,
+    ...(mode !== undefined && { mode }), policy: policyOf(keys), options: { accountId, ...options },
+  };
+}
+
+function defined(keys: AccountKeys): AccountKeys {
+  return Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined)) as AccountKeys;
 }
 
 function policyOf(c: Partial<ChannelAccessPolicy> | undefined): ChannelAccessPolicy {

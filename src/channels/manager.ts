@@ -1,8 +1,9 @@
 /**
  * @module The channel manager: builds adapters only for configured channels (their modules — and the
  * grammy / discord.js / Slack libraries behind them — are imported lazily), starts each account in
- * isolation, tracks status, routes inbound messages, sends, logs out, mounts the webhook routes
- * (`POST /channels/telegram/webhook`, `POST /channels/slack/events`) and stops everything on gateway stop.
+ * isolation (one adapter per `channel:accountId`), tracks status, routes inbound messages (replies go out
+ * through the account they came in on), sends, logs out, mounts the webhook routes
+ * (`POST /channels/telegram[/<accountId>]/webhook`, `POST /channels/slack[/<accountId>]/events`) and stops everything on gateway stop.
  */
 import type { Hono } from "hono";
 import { createChannelRoutes } from "./http-routes.ts";
@@ -80,8 +81,8 @@ export class ChannelManager {
       policyFor: (channel, accountId) => this.entries.get(keyOf(channel, accountId))?.account.policy,
     });
     for (const account of deps.accounts) this.entries.set(keyOf(account.channel, account.accountId), this.newEntry(account));
-    this.routes = createChannelRoutes(deps.accounts.filter((a) => a.enabled), (channel) => {
-      const e = this.entries.get(keyOf(channel, DEFAULT_CHANNEL_ACCOUNT));
+    this.routes = createChannelRoutes(deps.accounts.filter((a) => a.enabled), (channel, accountId) => {
+      const e = this.entries.get(keyOf(channel, accountId));
       return e && { account: e.account, adapter: e.adapter };
     });
   }
@@ -106,7 +107,7 @@ export class ChannelManager {
     await Promise.all([...this.entries.values()].filter((e) => e.account.enabled).map((e) => this.startEntry(e)));
   }
 
-  /** Adds and starts an account (tests and later multi-account config). Never throws. */
+  /** Adds (or replaces) and starts one account. Never throws. */
   async startAccount(account: ChannelAccount): Promise<void> {
     const key = keyOf(account.channel, account.accountId);
     const old = this.entries.get(key);
@@ -147,14 +148,15 @@ export class ChannelManager {
 
   /**
    * The running account for `channel`/`accountId` (default: the first running channel's default account).
-   * @throws {GatewayError} `UNAVAILABLE` "channel not configured: <channel|default>" (details `CHANNEL_NOT_CONFIGURED`)
+   * @throws {GatewayError} `UNAVAILABLE` "channel not configured: <channel|default>[/<accountId>]" (details `CHANNEL_NOT_CONFIGURED`)
    */
   require(channel?: string, accountId?: string): { entry: { account: ChannelAccount }; adapter: ChannelAdapter } {
     const entry = this.pick(channel, accountId);
     const adapter = entry?.adapter;
     if (!entry || !adapter) {
       const name = channel ?? "default";
-      throw new GatewayError("UNAVAILABLE", `channel not configured: ${name}`, { details: { code: "CHANNEL_NOT_CONFIGURED", channel: name }, retryable: false });
+      const shown = accountId !== undefined ? `${name}/${accountId}` : name;
+      throw new GatewayError("UNAVAILABLE", `channel not configured: ${shown}`, { details: { code: "CHANNEL_NOT_CONFIGURED", channel: name, ...(accountId !== undefined && { accountId }) }, retryable: false });
     }
     return { entry, adapter };
   }
@@ -254,7 +256,8 @@ export class ChannelManager {
           signal: entry.abort.signal,
           onStatus: (s) => { entry.status = s; },
           onMessage: (m: InboundMessage) => {
-            this.router.handle(adapter, m).catch((e) => log.warn("inbound message failed", { channel, accountId, error: String(e) }));
+            // The account it came in on: its policy, its session key and its adapter for the reply.
+            this.router.handle(adapter, m.accountId === accountId ? m : { ...m, accountId }).catch((e) => log.warn("inbound message failed", { channel, accountId, error: String(e) }));
           },
           log: { debug: (m, f) => log.debug(m, { channel, accountId, ...f }), info: (m, f) => log.info(m, { channel, accountId, ...f }), warn: (m, f) => log.warn(m, { channel, accountId, ...f }) },
         });

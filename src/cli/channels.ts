@@ -1,9 +1,11 @@
 /**
- * @module `mayros channels list|status|logout`: the messaging channel accounts of the gateway
- * (`channels.status`, `channels.logout`). Login comes later with WhatsApp.
+ * @module `mayros channels list|status|login|logout`: the messaging channel accounts of the gateway
+ * (`channels.status`, `channels.logout`). `login` only explains the bot-token config of the built-in
+ * channels for now; interactive login comes later with WhatsApp.
  */
 import type { Command } from "commander";
 import type { ChannelAccountStatus, ChannelsLogoutResult, ChannelsStatusResult } from "../protocol/methods/channels.ts";
+import { CliError, ExitCode } from "./errors.ts";
 import { ago, formatTable, printJson, printLines } from "./output.ts";
 import { clientOptions, withClient } from "./with-client.ts";
 import type { ClientFlags } from "./target.ts";
@@ -32,6 +34,11 @@ export function registerChannelsCommand(program: Command): void {
         printLines(...statusLines(result.channels));
       }));
 
+  channels.command("login").description("log a channel account in (the built-in channels use bot tokens from config)")
+    .argument("<channel>", "the channel")
+    .option("--account <id>", "the account (default: default)")
+    .action((channel: string, flags: { account?: string }) => printLines(...loginLines(channel, flags.account)));
+
   clientOptions(
     channels.command("logout").description("stop a channel account and clear its login state")
       .argument("<channel>", "telegram, discord or slack")
@@ -43,6 +50,28 @@ export function registerChannelsCommand(program: Command): void {
       if (flags.json) return printJson(result);
       printLines(`stopped ${result.channel}/${result.accountId}${result.loggedOut ? " and cleared its login" : ""}`);
     }));
+}
+
+/** The config keys holding each built-in channel's credentials, and their env fallbacks (default account only). */
+const TOKEN_KEYS: Record<string, { keys: string[]; env: string[] }> = {
+  telegram: { keys: ["botToken", "webhookSecret (webhook mode)"], env: ["TELEGRAM_BOT_TOKEN"] },
+  discord: { keys: ["token"], env: ["DISCORD_BOT_TOKEN"] },
+  slack: { keys: ["botToken", "appToken (socket mode)", "signingSecret (http mode)"], env: ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"] },
+};
+
+/**
+ * What `channels login` prints for a bot-token channel.
+ * @throws {CliError} exit 2 "interactive login is not available for <channel> yet" for any other channel
+ */
+export function loginLines(channel: string, accountId?: string): string[] {
+  const known = TOKEN_KEYS[channel];
+  if (!known) throw new CliError(`interactive login is not available for ${channel} yet`, ExitCode.USAGE);
+  const prefix = accountId && accountId !== "default" ? `channels.${channel}.accounts.${accountId}` : `channels.${channel}`;
+  return [
+    `${channel} has no interactive login: it uses a bot token from the config.`,
+    `set ${known.keys.map((k) => `${prefix}.${k}`).join(", ")}`,
+    ...(prefix === `channels.${channel}` ? [`(or the environment: ${known.env.join(", ")}), then restart the gateway`] : ["then restart the gateway"]),
+  ];
 }
 
 function yes(v: boolean): string {

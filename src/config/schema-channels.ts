@@ -28,38 +28,76 @@ const channelAccessKeys = {
   requireMention: Type.Boolean({ default: true, description: "In groups, answer only when the bot is mentioned or replied to." }),
 };
 
+/**
+ * The same access keys for one extra account: every one optional and without a default, so an absent key
+ * falls back to the channel's top-level value.
+ */
+const accountAccessKeys = {
+  enabled: channelAccessKeys.enabled,
+  dmPolicy: Type.Optional(Type.Union([Type.Literal("pairing"), Type.Literal("allowlist"), Type.Literal("open"), Type.Literal("disabled")])),
+  allowFrom: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  groupPolicy: Type.Optional(Type.Union([Type.Literal("open"), Type.Literal("allowlist"), Type.Literal("disabled")])),
+  groups: Type.Optional(Type.Record(
+    Type.String({ minLength: 1 }),
+    Type.Object({ allow: Type.Optional(Type.Boolean()), requireMention: Type.Optional(Type.Boolean()) }, Closed),
+  )),
+  requireMention: Type.Optional(Type.Boolean()),
+};
+
+/** Extra accounts of one channel, by account id (letters, digits, `_`, `-`; not `default`, which is the top level). */
+function accountsOf<T extends ReturnType<typeof Type.Object>>(account: T) {
+  return Type.Optional(Type.Record(Type.String({ pattern: "^(?!default$)[A-Za-z0-9_-]{1,64}$" }), account, {
+    additionalProperties: false,
+    description: "More accounts (bots) on this channel, by account id; the top-level keys are the `default` account. " +
+      "Credentials are per account; mode, API roots and access keys fall back to the top level.",
+  }));
+}
+
+const telegramKeys = {
+  botToken: Type.Optional(Type.String({ minLength: 1, description: "Bot API token (or TELEGRAM_BOT_TOKEN for the default account)." })),
+  apiRoot: Type.Optional(Type.String({ minLength: 1, description: "Bot API root URL (self-hosted or test servers), no trailing /." })),
+  webhookSecret: Type.Optional(Type.String({ minLength: 1, description: "Checked against X-Telegram-Bot-Api-Secret-Token in webhook mode." })),
+};
+const TelegramMode = (opts: object) => Type.Union([Type.Literal("polling"), Type.Literal("webhook")], {
+  description: "polling | webhook (POST /channels/telegram/webhook; /channels/telegram/<accountId>/webhook for other accounts).", ...opts,
+});
+
+/** One extra Telegram account (`channels.telegram.accounts.<id>`). */
+export const TelegramAccountConfig = Type.Object({ ...telegramKeys, mode: Type.Optional(TelegramMode({})), ...accountAccessKeys }, Closed);
+
 /** Telegram (`channels.telegram`). */
 export const TelegramChannelConfig = Type.Object(
-  {
-    botToken: Type.Optional(Type.String({ minLength: 1, description: "Bot API token (or TELEGRAM_BOT_TOKEN)." })),
-    apiRoot: Type.Optional(Type.String({ minLength: 1, description: "Bot API root URL (self-hosted or test servers), no trailing /." })),
-    mode: Type.Union([Type.Literal("polling"), Type.Literal("webhook")], { default: "polling", description: "polling | webhook (POST /channels/telegram/webhook)." }),
-    webhookSecret: Type.Optional(Type.String({ minLength: 1, description: "Checked against X-Telegram-Bot-Api-Secret-Token in webhook mode." })),
-    ...channelAccessKeys,
-  },
+  { ...telegramKeys, mode: TelegramMode({ default: "polling" }), ...channelAccessKeys, accounts: accountsOf(TelegramAccountConfig) },
   Closed,
 );
 
+const discordKeys = {
+  token: Type.Optional(Type.String({ minLength: 1, description: "Bot token (or DISCORD_BOT_TOKEN for the default account)." })),
+  restApi: Type.Optional(Type.String({ minLength: 1, description: "REST API root (self-hosted or test servers)." })),
+};
+
+/** One extra Discord account (`channels.discord.accounts.<id>`). */
+export const DiscordAccountConfig = Type.Object({ ...discordKeys, ...accountAccessKeys }, Closed);
+
 /** Discord (`channels.discord`). */
-export const DiscordChannelConfig = Type.Object(
-  {
-    token: Type.Optional(Type.String({ minLength: 1, description: "Bot token (or DISCORD_BOT_TOKEN)." })),
-    restApi: Type.Optional(Type.String({ minLength: 1, description: "REST API root (self-hosted or test servers)." })),
-    ...channelAccessKeys,
-  },
-  Closed,
-);
+export const DiscordChannelConfig = Type.Object({ ...discordKeys, ...channelAccessKeys, accounts: accountsOf(DiscordAccountConfig) }, Closed);
+
+const slackKeys = {
+  botToken: Type.Optional(Type.String({ minLength: 1, description: "xoxb- bot token (or SLACK_BOT_TOKEN for the default account)." })),
+  appToken: Type.Optional(Type.String({ minLength: 1, description: "xapp- app token for socket mode (or SLACK_APP_TOKEN)." })),
+  signingSecret: Type.Optional(Type.String({ minLength: 1, description: "Signing secret for http mode (or SLACK_SIGNING_SECRET)." })),
+  apiUrl: Type.Optional(Type.String({ minLength: 1, description: "Web API root URL (test servers), ending in /api/." })),
+};
+const SlackMode = (opts: object) => Type.Union([Type.Literal("socket"), Type.Literal("http")], {
+  description: "socket | http (POST /channels/slack/events; /channels/slack/<accountId>/events for other accounts).", ...opts,
+});
+
+/** One extra Slack account (`channels.slack.accounts.<id>`). */
+export const SlackAccountConfig = Type.Object({ ...slackKeys, mode: Type.Optional(SlackMode({})), ...accountAccessKeys }, Closed);
 
 /** Slack (`channels.slack`). */
 export const SlackChannelConfig = Type.Object(
-  {
-    botToken: Type.Optional(Type.String({ minLength: 1, description: "xoxb- bot token (or SLACK_BOT_TOKEN)." })),
-    appToken: Type.Optional(Type.String({ minLength: 1, description: "xapp- app token for socket mode (or SLACK_APP_TOKEN)." })),
-    signingSecret: Type.Optional(Type.String({ minLength: 1, description: "Signing secret for http mode (or SLACK_SIGNING_SECRET)." })),
-    apiUrl: Type.Optional(Type.String({ minLength: 1, description: "Web API root URL (test servers), ending in /api/." })),
-    mode: Type.Union([Type.Literal("socket"), Type.Literal("http")], { default: "socket", description: "socket | http (POST /channels/slack/events)." }),
-    ...channelAccessKeys,
-  },
+  { ...slackKeys, mode: SlackMode({ default: "socket" }), ...channelAccessKeys, accounts: accountsOf(SlackAccountConfig) },
   Closed,
 );
 

@@ -173,5 +173,11 @@ export const CONFIG_UI_HINTS: Record<string, ConfigUiHint> = {
   "channels.slack.botToken": { label: "Slack bot token", sensitive: true },
   "channels.slack.appToken": { label: "Slack app token", sensitive: true },
   "channels.slack.signingSecret": { label: "Slack signing secret", sensitive: true },
+  "channels.telegram.accounts.*.botToken": { label: "Telegram bot token (account)", sensitive: true },
+  "channels.telegram.accounts.*.webhookSecret": { label: "Telegram webhook secret (account)", sensitive: true },
+  "channels.discord.accounts.*.token": { label: "Discord bot token (account)", sensitive: true },
+  "channels.slack.accounts.*.botToken": { label: "Slack bot token (account)", sensitive: true },
+  "channels.slack.accounts.*.appToken": { label: "Slack app token (account)", sensitive: true },
+  "channels.slack.accounts.*.signingSecret": { label: "Slack signing secret (account)", sensitive: true },
   "hooks.token": { label: "Hooks token", help: "Bearer token of webhook callers (Authorization or x-mayros-token).", sensitive: true },
 };
