@@ -1,0 +1,81 @@
+/**
+ * @module `bun run build`: compiles the single self-contained executable for the host and for
+ * linux-x64, linux-arm64 (Raspberry Pi), darwin-arm64 and darwin-x64 into `dist/`, with every web
+ * asset embedded, the version and commit baked in, and `dist/SHA256SUMS`.
+ *
+ * Usage: bun build/compile.ts [--host-only] [--out DIR]
+ * Cross-compiling downloads each target's Bun runtime once (from the npm registry) into Bun's cache.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dir, "..");
+
+/** The release targets: output name suffix and Bun's target triple. */
+export const TARGETS = [
+  { name: "linux-x64", target: "bun-linux-x64" },
+  { name: "linux-arm64", target: "bun-linux-arm64" },
+  { name: "darwin-arm64", target: "bun-darwin-arm64" },
+  { name: "darwin-x64", target: "bun-darwin-x64" },
+] as const;
+
+/** The commit being built, or "unknown" outside a git checkout. */
+function gitCommit(): string {
+  const result = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: ROOT, stdout: "pipe", stderr: "ignore" });
+  return result.exitCode === 0 ? result.stdout.toString().trim() : "unknown";
+}
+
+/**
+ * Compiles one executable (bun.md §7 flags: minified, bytecode, ESM, no .env/bunfig autoload, assets embedded).
+ * @param target a Bun target triple, or undefined for the host.
+ */
+export async function compile(outfile: string, commit: string, target?: string): Promise<void> {
+  const args = [
+    process.execPath, "build", "--compile", "--minify", "--bytecode", "--format=esm",
+    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", "--asset=assets",
+    `--define=__MAYROS_COMMIT__=${JSON.stringify(commit)}`,
+    ...(target ? [`--target=${target}`] : []),
+    join(ROOT, "src", "main.ts"), "--outfile", outfile,
+  ];
+  const proc = Bun.spawn(args, { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+  if ((await proc.exited) !== 0) {
+    throw new Error(`bun build ${target ?? "(host)"} failed:\n${await new Response(proc.stderr).text()}`);
+  }
+}
+
+/** `sha256  name` lines, like `sha256sum`. */
+export function sha256sums(files: string[]): string {
+  return files.map((f) => `${createHash("sha256").update(readFileSync(f)).digest("hex")}  ${basename(f)}`).join("\n") + "\n";
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const outIndex = args.indexOf("--out");
+  const out = resolve(outIndex >= 0 && args[outIndex + 1] ? args[outIndex + 1]! : join(ROOT, "dist"));
+  const hostOnly = args.includes("--host-only");
+  mkdirSync(out, { recursive: true });
+  const commit = gitCommit();
+  const built: string[] = [];
+  const host = join(out, "mayros");
+  process.stdout.write(`building ${host} (commit ${commit})\n`);
+  await compile(host, commit);
+  built.push(host);
+  if (!hostOnly) {
+    for (const { name, target } of TARGETS) {
+      const file = join(out, `mayros-${name}`);
+      process.stdout.write(`building ${file}\n`);
+      await compile(file, commit, target);
+      built.push(file);
+    }
+  }
+  writeFileSync(join(out, "SHA256SUMS"), sha256sums(built));
+  process.stdout.write(`wrote ${join(out, "SHA256SUMS")} (${built.length} binaries)\n`);
+}
+
+if (import.meta.main) {
+  main().catch((err: Error) => {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exit(1);
+  });
+}
