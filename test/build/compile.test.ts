@@ -9,8 +9,9 @@ import { freePort } from "../cli/spawn.ts";
 /** Resolves once `stream` has printed a line containing `text`. */
 async function waitForLine(stream: ReadableStream<Uint8Array>, text: string): Promise<void> {
   let seen = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    seen += chunk;
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    seen += decoder.decode(chunk, { stream: true });
     if (seen.includes(text)) return;
   }
   throw new Error(`stream ended without "${text}": ${seen}`);
