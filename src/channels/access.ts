@@ -17,13 +17,14 @@ export type AccessDecision =
 
 /**
  * Normalizes an allowFrom entry or sender id for comparison: Telegram strips `telegram:`/`tg:` and
- * lowercases; Discord strips `<@…>`, `discord:` and `user:`; Slack lowercases.
+ * lowercases; Discord strips `<@…>`, `discord:` and `user:`; Slack lowercases; Signal strips `signal:`.
  */
 export function normalizeSenderId(channel: string, id: string): string {
   let v = id.trim();
   if (channel === "telegram") v = v.replace(/^(telegram|tg):/i, "").toLowerCase();
   else if (channel === "discord") v = v.replace(/^<@!?(\d+)>$/, "$1").replace(/^(discord|user):/i, "");
   else if (channel === "slack") v = v.replace(/^slack:/i, "").toLowerCase();
+  else if (channel === "signal") v = v.replace(/^signal:/i, "");
   return v;
 }
 

@@ -1,13 +1,14 @@
 /**
  * @module Resolving `channels.*` config into channel accounts — the top-level `default` account plus every
  * `channels.<ch>.accounts.<id>`: credentials with their env fallbacks for `default` (TELEGRAM_BOT_TOKEN,
- * DISCORD_BOT_TOKEN, SLACK_BOT_TOKEN / SLACK_APP_TOKEN / SLACK_SIGNING_SECRET; config wins), `enabled`
+ * DISCORD_BOT_TOKEN, SLACK_BOT_TOKEN / SLACK_APP_TOKEN / SLACK_SIGNING_SECRET; config wins; Signal has no env
+ * fallback: `url` (alias `httpUrl`) + `account`), `enabled`
  * (default: credentials set), the access policy and the adapter factory options.
  */
 import type { MayrosConfig } from "../config/index.ts";
 
 /** The built-in channel ids, in display order. */
-export const BUILTIN_CHANNELS = ["telegram", "discord", "slack"] as const;
+export const BUILTIN_CHANNELS = ["telegram", "discord", "slack", "signal"] as const;
 
 /** The id of the implicit account of a channel's top-level keys. */
 export const DEFAULT_CHANNEL_ACCOUNT = "default";
@@ -84,6 +85,16 @@ const SPECS: Record<(typeof BUILTIN_CHANNELS)[number], ChannelSpec> = {
           botToken: k.botToken, mode, ...(k.appToken !== undefined && { appToken: k.appToken }),
           ...(k.signingSecret !== undefined && { signingSecret: k.signingSecret }), ...(k.apiUrl !== undefined && { apiUrl: k.apiUrl }),
         },
+      };
+    },
+  },
+  signal: {
+    inherited: ["url", "httpUrl", "autoStart"], env: {}, present: ["account"],
+    build: (k) => {
+      const url = k.url ?? k.httpUrl ?? (k.autoStart ? "http://127.0.0.1:8080" : undefined);
+      return {
+        configured: Boolean(k.account) && Boolean(url),
+        options: { url, account: k.account, ...(k.autoStart !== undefined && { autoStart: k.autoStart }) },
       };
     },
   },

@@ -41,7 +41,7 @@ export function registerChannelsCommand(program: Command): void {
 
   clientOptions(
     channels.command("logout").description("stop a channel account and clear its login state")
-      .argument("<channel>", "telegram, discord or slack")
+      .argument("<channel>", "telegram, discord, slack or signal")
       .option("--account <id>", "the account (default: default)"),
   ).action((channel: string, flags: ClientFlags & { account?: string }) =>
     withClient(flags, async (client) => {

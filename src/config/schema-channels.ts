@@ -101,12 +101,26 @@ export const SlackChannelConfig = Type.Object(
   Closed,
 );
 
+const signalKeys = {
+  url: Type.Optional(Type.String({ minLength: 1, description: "Base URL of the signal-cli HTTP daemon, e.g. http://127.0.0.1:8080." })),
+  httpUrl: Type.Optional(Type.String({ minLength: 1, description: "Alias of url." })),
+  account: Type.Optional(Type.String({ minLength: 1, description: "The bot's Signal number (E.164), linked or registered with signal-cli." })),
+  autoStart: Type.Optional(Type.Boolean({ description: "Spawn `signal-cli -a <account> daemon --http <host:port>` when signal-cli is on PATH (url defaults to http://127.0.0.1:8080)." })),
+};
+
+/** One extra Signal account (`channels.signal.accounts.<id>`). */
+export const SignalAccountConfig = Type.Object({ ...signalKeys, ...accountAccessKeys }, Closed);
+
+/** Signal through a signal-cli daemon in HTTP mode (`channels.signal`). */
+export const SignalChannelConfig = Type.Object({ ...signalKeys, ...channelAccessKeys, accounts: accountsOf(SignalAccountConfig) }, Closed);
+
 /** Messaging channels (`channels`); a channel is started only when configured with credentials. */
 export const ChannelsConfig = Type.Object(
   {
     telegram: Type.Optional(TelegramChannelConfig),
     discord: Type.Optional(DiscordChannelConfig),
     slack: Type.Optional(SlackChannelConfig),
+    signal: Type.Optional(SignalChannelConfig),
   },
   Section,
 );

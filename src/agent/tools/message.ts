@@ -18,7 +18,7 @@ export function messageTool(deps?: MessageToolDeps): Tool {
   return {
     name: "message",
     group: "group:messaging",
-    description: "Send a message, a poll or a reaction on a chat channel (e.g. telegram, discord, slack).",
+    description: "Send a message, a poll or a reaction on a chat channel (e.g. telegram, discord, slack, signal).",
     inputSchema: {
       type: "object",
       properties: {
