@@ -17,7 +17,8 @@ export type AccessDecision =
 
 /**
  * Normalizes an allowFrom entry or sender id for comparison: Telegram strips `telegram:`/`tg:` and
- * lowercases; Discord strips `<@…>`, `discord:` and `user:`; Slack lowercases; Signal strips `signal:`.
+ * lowercases; Discord strips `<@…>`, `discord:` and `user:`; Slack lowercases; Signal strips `signal:`;
+ * iMessage strips `imessage:` and lowercases (email handles).
  */
 export function normalizeSenderId(channel: string, id: string): string {
   let v = id.trim();
@@ -25,6 +26,7 @@ export function normalizeSenderId(channel: string, id: string): string {
   else if (channel === "discord") v = v.replace(/^<@!?(\d+)>$/, "$1").replace(/^(discord|user):/i, "");
   else if (channel === "slack") v = v.replace(/^slack:/i, "").toLowerCase();
   else if (channel === "signal") v = v.replace(/^signal:/i, "");
+  else if (channel === "imessage") v = v.replace(/^imessage:/i, "").toLowerCase();
   return v;
 }
 

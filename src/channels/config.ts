@@ -2,13 +2,13 @@
  * @module Resolving `channels.*` config into channel accounts — the top-level `default` account plus every
  * `channels.<ch>.accounts.<id>`: credentials with their env fallbacks for `default` (TELEGRAM_BOT_TOKEN,
  * DISCORD_BOT_TOKEN, SLACK_BOT_TOKEN / SLACK_APP_TOKEN / SLACK_SIGNING_SECRET; config wins; Signal has no env
- * fallback: `url` (alias `httpUrl`) + `account`), `enabled`
+ * fallback: `url` (alias `httpUrl`) + `account`; iMessage neither: `serverUrl` + `password`), `enabled`
  * (default: credentials set), the access policy and the adapter factory options.
  */
 import type { MayrosConfig } from "../config/index.ts";
 
 /** The built-in channel ids, in display order. */
-export const BUILTIN_CHANNELS = ["telegram", "discord", "slack", "signal"] as const;
+export const BUILTIN_CHANNELS = ["telegram", "discord", "slack", "signal", "imessage"] as const;
 
 /** The id of the implicit account of a channel's top-level keys. */
 export const DEFAULT_CHANNEL_ACCOUNT = "default";
@@ -97,6 +97,17 @@ const SPECS: Record<(typeof BUILTIN_CHANNELS)[number], ChannelSpec> = {
         options: { url, account: k.account, ...(k.autoStart !== undefined && { autoStart: k.autoStart }) },
       };
     },
+  },
+  imessage: {
+    // serverUrl is not inherited: another account is another BlueBubbles server (another Apple ID).
+    inherited: ["method", "botName"], env: {}, present: ["serverUrl"],
+    build: (k) => ({
+      configured: Boolean(k.serverUrl) && Boolean(k.password),
+      options: {
+        serverUrl: k.serverUrl, password: k.password, ...(k.webhookSecret !== undefined && { webhookSecret: k.webhookSecret }),
+        ...(k.botName !== undefined && { botName: k.botName }), ...(k.method !== undefined && { method: k.method }),
+      },
+    }),
   },
 };
 

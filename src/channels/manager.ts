@@ -1,9 +1,10 @@
 /**
  * @module The channel manager: builds adapters only for configured channels (their modules — and the
- * grammy / discord.js / Slack libraries and the Signal client behind them — are imported lazily), starts each account in
+ * grammy / discord.js / Slack libraries and the Signal / iMessage clients behind them — are imported lazily), starts each account in
  * isolation (one adapter per `channel:accountId`), tracks status, routes inbound messages (replies go out
  * through the account they came in on), sends, logs out, mounts the webhook routes
- * (`POST /channels/telegram[/<accountId>]/webhook`, `POST /channels/slack[/<accountId>]/events`) and stops everything on gateway stop.
+ * (`POST /channels/telegram[/<accountId>]/webhook`, `POST /channels/slack[/<accountId>]/events`,
+ * `POST /channels/imessage[/<accountId>]/webhook`) and stops everything on gateway stop.
  */
 import type { Hono } from "hono";
 import { createChannelRoutes } from "./http-routes.ts";
@@ -29,6 +30,7 @@ const BUILTIN_MODULES: Record<string, { path: string; factory: string }> = {
   discord: { path: "./discord/index.ts", factory: "createDiscordAdapter" },
   slack: { path: "./slack/index.ts", factory: "createSlackAdapter" },
   signal: { path: "./signal/index.ts", factory: "createSignalAdapter" },
+  imessage: { path: "./imessage/index.ts", factory: "createIMessageAdapter" },
 };
 
 /** Adapter modules this process imported (the no-channels-no-imports check reads it). */

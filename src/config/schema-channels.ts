@@ -114,6 +114,22 @@ export const SignalAccountConfig = Type.Object({ ...signalKeys, ...accountAccess
 /** Signal through a signal-cli daemon in HTTP mode (`channels.signal`). */
 export const SignalChannelConfig = Type.Object({ ...signalKeys, ...channelAccessKeys, accounts: accountsOf(SignalAccountConfig) }, Closed);
 
+const imessageKeys = {
+  serverUrl: Type.Optional(Type.String({ minLength: 1, description: "Base URL of the BlueBubbles server, e.g. http://127.0.0.1:1234." })),
+  password: Type.Optional(Type.String({ minLength: 1, description: "The BlueBubbles server password (REST calls; also accepted as ?password= on the webhook)." })),
+  webhookSecret: Type.Optional(Type.String({ minLength: 1, description: "Also accepted on POST /channels/imessage/webhook as the x-mayros-token header." })),
+  botName: Type.Optional(Type.String({ minLength: 1, description: "A name that counts as a mention in groups, besides the word \"mayros\"." })),
+  method: Type.Optional(Type.Union([Type.Literal("private-api"), Type.Literal("apple-script")], {
+    description: "BlueBubbles send method (default private-api; replies are threaded only with private-api).",
+  })),
+};
+
+/** One extra iMessage account (`channels.imessage.accounts.<id>`). */
+export const IMessageAccountConfig = Type.Object({ ...imessageKeys, ...accountAccessKeys }, Closed);
+
+/** iMessage through a BlueBubbles server (`channels.imessage`); inbound at POST /channels/imessage[/<accountId>]/webhook. */
+export const IMessageChannelConfig = Type.Object({ ...imessageKeys, ...channelAccessKeys, accounts: accountsOf(IMessageAccountConfig) }, Closed);
+
 /** Messaging channels (`channels`); a channel is started only when configured with credentials. */
 export const ChannelsConfig = Type.Object(
   {
@@ -121,6 +137,7 @@ export const ChannelsConfig = Type.Object(
     discord: Type.Optional(DiscordChannelConfig),
     slack: Type.Optional(SlackChannelConfig),
     signal: Type.Optional(SignalChannelConfig),
+    imessage: Type.Optional(IMessageChannelConfig),
   },
   Section,
 );

@@ -5,7 +5,7 @@ import { AgentsConfig, CronConfig, HooksConfig, MessagesConfig, ModelsConfig, Se
 import { ChannelsConfig } from "./schema-channels.ts";
 
 export { AgentDefaultsConfig, AgentsConfig, CronConfig, HeartbeatConfig, HooksConfig, MessagesConfig, ModelProviderConfig, ModelsConfig, SessionConfig } from "./schema-agent.ts";
-export { ChannelsConfig, DiscordChannelConfig, SignalChannelConfig, SlackChannelConfig, TelegramChannelConfig } from "./schema-channels.ts";
+export { ChannelsConfig, DiscordChannelConfig, IMessageChannelConfig, SignalChannelConfig, SlackChannelConfig, TelegramChannelConfig } from "./schema-channels.ts";
 
 const Closed = { additionalProperties: false } as const;
 /** Options for a nested section: closed, and filled with its own defaults when absent. */

@@ -7,7 +7,7 @@ import { chunkText, type ChannelAdapter, type ChannelContext, type ChannelStatus
 import { spawnSignalDaemon, type SignalDaemon } from "./daemon.ts";
 import { openSignalEvents, type SignalEventStream } from "./events.ts";
 import { normalizeSignalEvent, type SignalEnvelope } from "./normalize.ts";
-import { markdownToPlain } from "./plain.ts";
+import { markdownToPlain } from "../plain.ts";
 import { createSignalRpc } from "./rpc.ts";
 
 /** Signal has no length limit; this keeps one message readable. */

@@ -1,6 +1,6 @@
 /** @module Markdown → plain text for Signal. */
 import { describe, expect, it } from "bun:test";
-import { markdownToPlain } from "../../../src/channels/signal/plain.ts";
+import { markdownToPlain } from "../../../src/channels/plain.ts";
 
 describe("markdownToPlain", () => {
   it("should drop emphasis, strike, headings and inline code markers", () => {

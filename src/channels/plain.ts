@@ -1,5 +1,5 @@
 /**
- * @module Markdown → plain text for Signal, which has no markup: emphasis, strike, headings and code
+ * @module Markdown → plain text for channels without markup (Signal, iMessage): emphasis, strike, headings and code
  * markers are dropped (their text kept), links become `text (url)`, list bullets become `•`.
  */
 
