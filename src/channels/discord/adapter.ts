@@ -6,6 +6,7 @@
  */
 import type { Client, REST } from "discord.js";
 import type { ChannelAdapter, ChannelContext, ChannelStatus, OutboundMessage, OutboundTarget } from "../types.ts";
+import { backoffDelay } from "../backoff.ts";
 import { describeCloseCode, describeError, requestError } from "./errors.ts";
 import { formatDiscord } from "./format.ts";
 import { normalizeMessage } from "./normalize.ts";
@@ -60,7 +61,7 @@ export function createDiscordAdapter({ accountId = "default", token, restApi }: 
 
   function scheduleRelogin(): void {
     if (stopped || retryTimer) return;
-    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** failures++);
+    const delay = backoffDelay(failures++, { initialMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS });
     ctx?.log.debug("discord re-login scheduled", { accountId, delayMs: delay });
     retryTimer = setTimeout(() => {
       retryTimer = undefined;

@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { markdownToPlain } from "../plain.ts";
 import { chunkText, type ChannelAdapter, type ChannelContext, type ChannelStatus, type OutboundMessage, type OutboundTarget } from "../types.ts";
+import { backoffDelay } from "../backoff.ts";
 import { normalizeBlueBubblesEvent } from "./normalize.ts";
 import { createBlueBubblesRest, type BlueBubblesSendMethod } from "./rest.ts";
 import { createWebhookHandler } from "./webhook.ts";
@@ -75,7 +76,7 @@ export function createIMessageAdapter(options: IMessageAdapterOptions): IMessage
       const msg = raw.startsWith("bluebubbles") ? raw : `bluebubbles ping: ${raw}`;
       ctx?.log.warn("bluebubbles unreachable", { accountId, error: msg });
       setStatus("disconnected", msg);
-      const delay = Math.min(maxMs, initialMs * 2 ** failures) * (0.8 + Math.random() * 0.4);
+      const delay = backoffDelay(failures, { initialMs, maxMs });
       failures += 1;
       clearTimeout(timer);
       timer = setTimeout(() => {

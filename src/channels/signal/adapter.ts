@@ -4,6 +4,7 @@
  * `send` (Markdown stripped to plain text, replies as quotes), optionally spawning the daemon (`autoStart`).
  */
 import { chunkText, type ChannelAdapter, type ChannelContext, type ChannelStatus, type OutboundMessage, type OutboundTarget } from "../types.ts";
+import { backoffDelay } from "../backoff.ts";
 import { spawnSignalDaemon, type SignalDaemon } from "./daemon.ts";
 import { openSignalEvents, type SignalEventStream } from "./events.ts";
 import { normalizeSignalEvent, type SignalEnvelope } from "./normalize.ts";
@@ -104,7 +105,7 @@ export function createSignalAdapter({ accountId = "default", url, account, autoS
   }
 
   function scheduleReconnect(gen: number): void {
-    const delay = Math.min(maxMs, initialMs * 2 ** failures) * (0.8 + Math.random() * 0.4);
+    const delay = backoffDelay(failures, { initialMs, maxMs });
     failures += 1;
     clearTimeout(timer);
     timer = setTimeout(() => {

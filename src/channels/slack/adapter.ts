@@ -5,6 +5,7 @@
  */
 import type { WebClient } from "@slack/web-api";
 import { chunkText, type ChannelAdapter, type ChannelContext, type ChannelStatus, type OutboundMessage, type OutboundTarget } from "../types.ts";
+import { backoffDelay } from "../backoff.ts";
 import { isFatalSlackError, toSlackError } from "./errors.ts";
 import { createEventsEndpoint, RecentKeys } from "./events-http.ts";
 import { markdownToMrkdwn } from "./mrkdwn.ts";
@@ -167,7 +168,7 @@ export function createSlackAdapter({
   }
 
   function scheduleReconnect(gen: number): void {
-    const delay = Math.min(maxMs, initialMs * 2 ** failures) * (0.8 + Math.random() * 0.4);
+    const delay = backoffDelay(failures, { initialMs, maxMs });
     failures += 1;
     clearTimeout(timer);
     timer = setTimeout(() => {

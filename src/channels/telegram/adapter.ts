@@ -6,6 +6,7 @@
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { ChannelAdapter, ChannelContext, ChannelStatus } from "../types.ts";
+import { backoffDelay } from "../backoff.ts";
 import { markdownToTelegramHtml } from "./format.ts";
 import { normalizeMessage } from "./normalize.ts";
 import { sendTelegramMessage, sendTelegramTyping } from "./send.ts";
@@ -96,7 +97,7 @@ export function createTelegramAdapter({
 
   /** `getMe` (and `deleteWebhook` when polling) until it works; false once aborted or the token is bad. */
   async function connect(b: Bot, signal: AbortSignal, onFirstAttempt: () => void): Promise<boolean> {
-    let delay = BACKOFF_INITIAL_MS;
+    let failures = 0;
     while (!signal.aborted) {
       try {
         const me = await b.api.getMe(sig(signal));
@@ -109,11 +110,11 @@ export function createTelegramAdapter({
         if (signal.aborted) break;
         const fatal = errorCode(err) === 401;
         setStatus({ state: fatal ? "error" : "disconnected", lastError: errorText(err) });
-        ctx?.log.warn("telegram connect failed", { accountId, error: errorText(err), retryInMs: fatal ? undefined : delay });
+        const delay = backoffDelay(failures++, { initialMs: BACKOFF_INITIAL_MS, maxMs: BACKOFF_MAX_MS });
+        ctx?.log.warn("telegram connect failed", { accountId, error: errorText(err), retryInMs: fatal ? undefined : Math.round(delay) });
         onFirstAttempt();
         if (fatal) return false;
-        await pause(delay * (0.8 + Math.random() * 0.4), signal);
-        delay = Math.min(delay * 2, BACKOFF_MAX_MS);
+        await pause(delay, signal);
       }
     }
     return false;
