@@ -2,7 +2,8 @@
  * @module Resolving `channels.*` config into channel accounts — the top-level `default` account plus every
  * `channels.<ch>.accounts.<id>`: credentials with their env fallbacks for `default` (TELEGRAM_BOT_TOKEN,
  * DISCORD_BOT_TOKEN, SLACK_BOT_TOKEN / SLACK_APP_TOKEN / SLACK_SIGNING_SECRET; config wins; Signal has no env
- * fallback: `url` (alias `httpUrl`) + `account`; iMessage neither: `serverUrl` + `password`), `enabled`
+ * fallback: `url` (alias `httpUrl`) + `account`; iMessage neither: `serverUrl` + `password`, or in `imsg` mode a
+ * `cliPath` that is a path or found on PATH), `enabled`
  * (default: credentials set), the access policy and the adapter factory options.
  */
 import type { MayrosConfig } from "../config/index.ts";
@@ -99,15 +100,27 @@ const SPECS: Record<(typeof BUILTIN_CHANNELS)[number], ChannelSpec> = {
     },
   },
   imessage: {
-    // serverUrl is not inherited: another account is another BlueBubbles server (another Apple ID).
-    inherited: ["method", "botName"], env: {}, present: ["serverUrl"],
-    build: (k) => ({
-      configured: Boolean(k.serverUrl) && Boolean(k.password),
-      options: {
-        serverUrl: k.serverUrl, password: k.password, ...(k.webhookSecret !== undefined && { webhookSecret: k.webhookSecret }),
-        ...(k.botName !== undefined && { botName: k.botName }), ...(k.method !== undefined && { method: k.method }),
-      },
-    }),
+    // serverUrl and dbPath are not inherited: another account is another BlueBubbles server or Messages database (another Apple ID).
+    inherited: ["mode", "method", "botName", "cliPath"], env: {}, present: ["serverUrl", "dbPath"],
+    build: (k) => {
+      const mode = k.mode ?? (k.serverUrl === undefined && (k.cliPath !== undefined || k.dbPath !== undefined) ? "imsg" : "bluebubbles");
+      const botName = k.botName !== undefined && { botName: k.botName };
+      if (mode === "imsg") {
+        // A path is taken as given (a spawn failure shows in the status); a bare name must be on PATH.
+        const cliPath = String(k.cliPath ?? "imsg");
+        return {
+          configured: cliPath.includes("/") || Bun.which(cliPath) !== null, mode,
+          options: { mode, cliPath, ...(k.dbPath !== undefined && { dbPath: k.dbPath }), ...botName },
+        };
+      }
+      return {
+        configured: Boolean(k.serverUrl) && Boolean(k.password), mode,
+        options: {
+          mode, serverUrl: k.serverUrl, password: k.password, ...(k.webhookSecret !== undefined && { webhookSecret: k.webhookSecret }),
+          ...botName, ...(k.method !== undefined && { method: k.method }),
+        },
+      };
+    },
   },
 };
 

@@ -1,7 +1,7 @@
 /**
  * @module The HTTP entry points of webhook / HTTP-mode channels on the gateway port:
  * `POST /channels/telegram/webhook` (secret header checked here too) and `POST /channels/slack/events`
- * (the adapter verifies the Slack signature) and `POST /channels/imessage/webhook` (BlueBubbles; the adapter
+ * (the adapter verifies the Slack signature) and `POST /channels/imessage/webhook` (BlueBubbles mode; the adapter
  * checks `?password=` / `x-mayros-token`) for the `default` account, and `POST /channels/telegram/<accountId>/webhook`,
  * `POST /channels/slack/<accountId>/events`, `POST /channels/imessage/<accountId>/webhook` for the others.
  * Requests go to the running adapter's handler, else 503; an account that is not in that mode gets 404.
@@ -18,7 +18,7 @@ export type ChannelLookup = (channel: string, accountId: string) => { account: C
 export function createChannelRoutes(accounts: ChannelAccount[], lookup: ChannelLookup): Hono | null {
   const telegram = accounts.some((a) => a.channel === "telegram" && a.mode === "webhook");
   const slack = accounts.some((a) => a.channel === "slack" && a.mode === "http");
-  const imessage = accounts.some((a) => a.channel === "imessage");
+  const imessage = accounts.some((a) => a.channel === "imessage" && a.mode === "bluebubbles");
   if (!telegram && !slack && !imessage) return null;
   const app = new Hono();
   const unavailable = () => Response.json({ error: "channel not running" }, { status: 503 });
@@ -50,7 +50,7 @@ export function createChannelRoutes(accounts: ChannelAccount[], lookup: ChannelL
   if (imessage) {
     const webhook = async (accountId: string, req: Request) => {
       const found = lookup("imessage", accountId);
-      if (!found) return unknown();
+      if (!found || found.account.mode !== "bluebubbles") return unknown();
       return found.adapter?.webhookHandler ? found.adapter.webhookHandler(req) : unavailable();
     };
     app.post("/channels/imessage/webhook", (c) => webhook(DEFAULT_CHANNEL_ACCOUNT, c.req.raw));

@@ -122,12 +122,21 @@ const imessageKeys = {
   method: Type.Optional(Type.Union([Type.Literal("private-api"), Type.Literal("apple-script")], {
     description: "BlueBubbles send method (default private-api; replies are threaded only with private-api).",
   })),
+  mode: Type.Optional(Type.Union([Type.Literal("bluebubbles"), Type.Literal("imsg")], {
+    description: "bluebubbles (a BlueBubbles server: serverUrl + password) | imsg (the local `imsg rpc` CLI on macOS). " +
+      "Default: bluebubbles when serverUrl is set, else imsg when cliPath or dbPath is set.",
+  })),
+  cliPath: Type.Optional(Type.String({ minLength: 1, description: "imsg mode: the imsg executable, a path or a name looked up on PATH (default \"imsg\")." })),
+  dbPath: Type.Optional(Type.String({ minLength: 1, description: "imsg mode: the Messages database, passed as --db (imsg's default: ~/Library/Messages/chat.db)." })),
 };
 
 /** One extra iMessage account (`channels.imessage.accounts.<id>`). */
 export const IMessageAccountConfig = Type.Object({ ...imessageKeys, ...accountAccessKeys }, Closed);
 
-/** iMessage through a BlueBubbles server (`channels.imessage`); inbound at POST /channels/imessage[/<accountId>]/webhook. */
+/**
+ * iMessage (`channels.imessage`) through a BlueBubbles server (inbound at POST /channels/imessage[/<accountId>]/webhook)
+ * or the local `imsg` CLI (`mode: "imsg"`).
+ */
 export const IMessageChannelConfig = Type.Object({ ...imessageKeys, ...channelAccessKeys, accounts: accountsOf(IMessageAccountConfig) }, Closed);
 
 /** Messaging channels (`channels`); a channel is started only when configured with credentials. */

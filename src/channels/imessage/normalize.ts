@@ -6,9 +6,10 @@
  * replyToMessageId; attachments → media.
  *
  * iMessage has no mentions, so in a group `mentionsBot` is true when the text contains the configured
- * bot name or the word "mayros" (both whole words, case-insensitive).
+ * bot name or the word "mayros" (both whole words, case-insensitive; {@link mentionsBotName}).
  */
 import type { InboundMessage } from "../types.ts";
+import { mediaKind, mentionsBotName, messageText } from "./common.ts";
 
 /** BlueBubbles chat styles. */
 export const CHAT_STYLE = { group: 43, dm: 45 } as const;
@@ -39,19 +40,6 @@ export interface BlueBubblesEvent {
   data?: BlueBubblesMessage;
 }
 
-function mediaKind(mime: string | null | undefined): "image" | "audio" | "video" | "file" {
-  const top = mime?.split("/")[0];
-  return top === "image" || top === "audio" || top === "video" ? top : "file";
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** Whether `text` names the bot: the word "mayros" or `botName`, whole words, case-insensitive. */
-export function mentionsBotName(text: string, botName?: string): boolean {
-  const names = ["mayros", ...(botName?.trim() ? [botName.trim()] : [])];
-  return names.some((n) => new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escapeRegExp(n)}($|[^\\p{L}\\p{N}_])`, "iu").test(text));
-}
-
 /**
  * Normalizes one webhook event, or returns `undefined` when it is not someone else's new message.
  * @param opts.accountId Gateway account; `opts.botName` an extra name that counts as a mention in groups.
@@ -69,7 +57,7 @@ export function normalizeBlueBubblesEvent(event: BlueBubblesEvent, opts: { accou
     ...(a.mimeType ? { mimeType: a.mimeType } : {}),
     ...(a.transferName ? { name: a.transferName } : a.guid ? { name: a.guid } : {}),
   }));
-  const text = (data.text ?? "").replace(/\uFFFC/g, "").trim();
+  const text = messageText(data.text);
   if (!text && media.length === 0) return undefined;
   const group = chat.style !== undefined ? chat.style === CHAT_STYLE.group : chat.guid.includes(";+;");
   return {

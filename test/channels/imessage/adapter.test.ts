@@ -4,7 +4,7 @@
  * REST sends (plain text, replies via selectedMessageGuid, errors) and the ping-with-backoff status.
  */
 import { afterEach, beforeEach, describe, expect, it } from "bun:test";
-import { createIMessageAdapter, type IMessageAdapter } from "../../../src/channels/imessage/index.ts";
+import { createBlueBubblesAdapter, type BlueBubblesAdapter } from "../../../src/channels/imessage/adapter.ts";
 import { dmChat, messageEvent, startBlueBubblesFake, type BlueBubblesFake } from "../../fakes/bluebubbles-fake.ts";
 import { recordingContext } from "../slack/context.ts";
 
@@ -12,19 +12,19 @@ const ANA = "+15551110001";
 const GROUP = "iMessage;+;chat123456";
 
 /** Hands `event` to the adapter's webhook handler the way the gateway route does. */
-function deliver(adapter: IMessageAdapter, event: unknown, { query = "", headers = {} }: { query?: string; headers?: Record<string, string> } = {}) {
+function deliver(adapter: BlueBubblesAdapter, event: unknown, { query = "", headers = {} }: { query?: string; headers?: Record<string, string> } = {}) {
   const body = typeof event === "string" ? event : JSON.stringify(event);
   return adapter.webhookHandler(new Request(`http://127.0.0.1/channels/imessage/webhook${query}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } }));
 }
 
 describe("imessage adapter", () => {
   let fake: BlueBubblesFake;
-  let adapter: IMessageAdapter;
+  let adapter: BlueBubblesAdapter;
   const auth = () => ({ query: `?password=${fake.password}` });
 
   beforeEach(() => {
     fake = startBlueBubblesFake({ password: "bb-pass" });
-    adapter = createIMessageAdapter({ accountId: "default", serverUrl: fake.url, password: fake.password, webhookSecret: "hook-secret", botName: "Jarvis", backoff: { initialMs: 10, maxMs: 50 } });
+    adapter = createBlueBubblesAdapter({ accountId: "default", serverUrl: fake.url, password: fake.password, webhookSecret: "hook-secret", botName: "Jarvis", backoff: { initialMs: 10, maxMs: 50 } });
   });
   afterEach(async () => {
     await adapter.stop();
@@ -32,8 +32,8 @@ describe("imessage adapter", () => {
   });
 
   it("should refuse to build without serverUrl or password", () => {
-    expect(() => createIMessageAdapter({ serverUrl: "", password: "x" })).toThrow("channels.imessage.serverUrl");
-    expect(() => createIMessageAdapter({ serverUrl: "http://127.0.0.1:1", password: "" })).toThrow("channels.imessage.password");
+    expect(() => createBlueBubblesAdapter({ serverUrl: "", password: "x" })).toThrow("channels.imessage.serverUrl");
+    expect(() => createBlueBubblesAdapter({ serverUrl: "http://127.0.0.1:1", password: "" })).toThrow("channels.imessage.password");
   });
 
   it("should answer 401 without a valid secret and accept ?password= or the x-mayros-token header", async () => {
@@ -94,7 +94,7 @@ describe("imessage adapter", () => {
   });
 
   it("should send without selectedMessageGuid with apple-script and reject a failed send", async () => {
-    const plain = createIMessageAdapter({ serverUrl: fake.url, password: fake.password, method: "apple-script" });
+    const plain = createBlueBubblesAdapter({ serverUrl: fake.url, password: fake.password, method: "apple-script" });
     await plain.start(recordingContext().ctx);
     await plain.send({ accountId: "default", chatId: dmChat(ANA), replyToMessageId: "bb-in-1" }, { text: "hi" });
     expect(fake.sends).toEqual([{ chatGuid: dmChat(ANA), message: "hi", method: "apple-script", tempGuid: fake.sends[0]!.tempGuid }]);
@@ -118,7 +118,7 @@ describe("imessage adapter", () => {
   });
 
   it("should report a wrong server password as the ping error", async () => {
-    const wrong = createIMessageAdapter({ serverUrl: fake.url, password: "nope", backoff: { initialMs: 10_000 } });
+    const wrong = createBlueBubblesAdapter({ serverUrl: fake.url, password: "nope", backoff: { initialMs: 10_000 } });
     await wrong.start(recordingContext().ctx);
     expect(wrong.status()).toMatchObject({ state: "disconnected" });
     expect(wrong.status().lastError).toContain("HTTP 401");
