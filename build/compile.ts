@@ -1,14 +1,18 @@
 /**
  * @module `bun run build`: compiles the single self-contained executable for the host and for
  * linux-x64, linux-arm64 (Raspberry Pi), darwin-arm64 and darwin-x64 into `dist/`, with every web
- * asset embedded, the version and commit baked in, and `dist/SHA256SUMS`.
+ * asset embedded (the control UI and WebChat bundled first, then embedded as `control-ui/`), the
+ * version and commit baked in, and `dist/SHA256SUMS`.
  *
  * Usage: bun build/compile.ts [--host-only] [--out DIR]
  * Cross-compiling downloads each target's Bun runtime once (from the npm registry) into Bun's cache.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
+import { buildUiBundle, writeUiBundle } from "../src/gateway/control-ui/bundle.ts";
+import { EMBEDDED_UI_DIR, UI_SOURCE_DIR } from "../src/gateway/control-ui/source.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 
@@ -27,13 +31,25 @@ function gitCommit(): string {
 }
 
 /**
+ * Bundles the control UI and WebChat into `<stage>/control-ui`, the folder {@link compile} embeds
+ * (the binary finds it at `/$bunfs/root/control-ui`).
+ * @returns the folder.
+ */
+export async function stageControlUi(stage: string): Promise<string> {
+  const dir = join(stage, EMBEDDED_UI_DIR);
+  writeUiBundle(await buildUiBundle(UI_SOURCE_DIR), dir);
+  return dir;
+}
+
+/**
  * Compiles one executable (bun.md §7 flags: minified, bytecode, ESM, no .env/bunfig autoload, assets embedded).
+ * @param uiDir the staged control UI bundle ({@link stageControlUi}).
  * @param target a Bun target triple, or undefined for the host.
  */
-export async function compile(outfile: string, commit: string, target?: string): Promise<void> {
+export async function compile(outfile: string, commit: string, uiDir: string, target?: string): Promise<void> {
   const args = [
     process.execPath, "build", "--compile", "--minify", "--bytecode", "--format=esm",
-    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", "--asset=assets",
+    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", "--asset=assets", `--asset=${uiDir}`,
     `--define=__MAYROS_COMMIT__=${JSON.stringify(commit)}`,
     ...(target ? [`--target=${target}`] : []),
     join(ROOT, "src", "main.ts"), "--outfile", outfile,
@@ -57,17 +73,23 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const commit = gitCommit();
   const built: string[] = [];
-  const host = join(out, "mayros");
-  process.stdout.write(`building ${host} (commit ${commit})\n`);
-  await compile(host, commit);
-  built.push(host);
-  if (!hostOnly) {
-    for (const { name, target } of TARGETS) {
-      const file = join(out, `mayros-${name}`);
-      process.stdout.write(`building ${file}\n`);
-      await compile(file, commit, target);
-      built.push(file);
+  const stage = mkdtempSync(join(tmpdir(), "mayros-build-ui-"));
+  try {
+    const uiDir = await stageControlUi(stage);
+    const host = join(out, "mayros");
+    process.stdout.write(`building ${host} (commit ${commit})\n`);
+    await compile(host, commit, uiDir);
+    built.push(host);
+    if (!hostOnly) {
+      for (const { name, target } of TARGETS) {
+        const file = join(out, `mayros-${name}`);
+        process.stdout.write(`building ${file}\n`);
+        await compile(file, commit, uiDir, target);
+        built.push(file);
+      }
     }
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
   }
   writeFileSync(join(out, "SHA256SUMS"), sha256sums(built));
   process.stdout.write(`wrote ${join(out, "SHA256SUMS")} (${built.length} binaries)\n`);

@@ -4,6 +4,9 @@
  */
 import { sha256Hex } from "../crypto/primitives.ts";
 import { GatewayError, type ClientInfo, type ConnectAuth, type DeviceProof } from "../protocol/index.ts";
+import { signedPayload, signedToken, type SignedFields } from "./signed-payload.ts";
+
+export { signedPayload, signedToken, type SignedFields } from "./signed-payload.ts";
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it. */
 const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
@@ -45,31 +48,6 @@ export function rawPublicKey(publicKey: string): Buffer | null {
 /** Device id = lowercase hex SHA-256 of the raw public key. */
 export function deviceIdOf(raw: Uint8Array): string {
   return sha256Hex(raw);
-}
-
-/** Fields that go into a signed payload. */
-export interface SignedFields {
-  deviceId: string;
-  client: Pick<ClientInfo, "id" | "mode" | "platform" | "deviceFamily">;
-  role: string;
-  scopes: readonly string[];
-  signedAt: number;
-  token: string;
-  nonce: string;
-}
-
-const lowerTrim = (s: string | undefined) => (s ?? "").trim().replace(/[A-Z]/g, (c) => c.toLowerCase());
-
-/** The UTF-8 string a client signs, for payload version 2 or 3. */
-export function signedPayload(version: 2 | 3, f: SignedFields): string {
-  const base = [`v${version}`, f.deviceId, f.client.id, f.client.mode, f.role, f.scopes.join(","), String(f.signedAt), f.token, f.nonce];
-  if (version === 3) base.push(lowerTrim(f.client.platform), lowerTrim(f.client.deviceFamily));
-  return base.join("|");
-}
-
-/** The token a client puts in its signed payload. */
-export function signedToken(auth: ConnectAuth | undefined): string {
-  return auth?.token ?? auth?.deviceToken ?? auth?.bootstrapToken ?? "";
 }
 
 /** What {@link verifyDeviceProof} checks against. */

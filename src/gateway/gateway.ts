@@ -11,6 +11,8 @@ import { acquireGatewayLock, openDatabase, settingsRepo } from "../store/index.t
 import { VERSION } from "../version.ts";
 import type { AuthSettings } from "./auth.ts";
 import { createCanvasHost, type CanvasHost } from "./canvas-host.ts";
+import { createControlUiRoutes } from "./control-ui/routes.ts";
+import { createUiBundleLoader } from "./control-ui/source.ts";
 import type { SocketData } from "./connection.ts";
 import type { GatewayServices, MethodTable } from "./context.ts";
 import { Dispatcher } from "./dispatch.ts";
@@ -118,7 +120,7 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
     const server: Server<SocketData> = startServer({
       host, port: gw.port, maxPayload: gw.maxPayload, backpressureLimit: hardBytes + gw.maxPayload,
       ...(tls && { tls: { cert: tls.cert, key: tls.key } }),
-      app: createHttpApp({ version: VERSION, startedAt: services.startedAt, isReady: () => ready, mounts: [canvas.routes, hooks, services.channels.routes].filter((r) => r !== null) }),
+      app: createHttpApp({ version: VERSION, startedAt: services.startedAt, isReady: () => ready, mounts: [canvas.routes, hooks, services.channels.routes, createControlUiRoutes({ load: createUiBundleLoader() })].filter((r) => r !== null) }),
       classifyUpgrade: createUpgradeClassifier({ trustedProxies: () => gw.trustedProxies, admitsReload: canvas.admitsReload }),
       sockets: createSocketHandlers({
         services, dispatcher, verbose, reloadHub: canvas.hub,

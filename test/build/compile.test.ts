@@ -1,4 +1,4 @@
-/** The single-binary build: the host executable runs from an empty directory with its version, commit and embedded assets. */
+/** The single-binary build: the host executable runs from an empty directory with its version, commit and embedded assets (A2UI host, control UI, WebChat). */
 import { afterAll, describe, expect, it } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,6 +43,22 @@ describe("bun run build --host-only", () => {
       const page = await fetch(`http://127.0.0.1:${port}/__mayros__/a2ui/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("<html");
+      // The control UI and WebChat, bundled at build time and embedded, with their scripts and styles.
+      for (const [path, title] of [["/", "Mayros control"], ["/chat", "Mayros chat"]]) {
+        const ui = await fetch(`http://127.0.0.1:${port}${path}`);
+        expect(ui.status).toBe(200);
+        expect(ui.headers.get("content-type")).toBe("text/html; charset=utf-8");
+        const html = await ui.text();
+        expect(html).toContain(`<title>${title}</title>`);
+        const assets = [...html.matchAll(/(?:src|href)="(\/ui\/[^"]+)"/g)].map((m) => m[1]!);
+        expect(assets.length).toBe(2);
+        for (const asset of assets) {
+          const res = await fetch(`http://127.0.0.1:${port}${asset}`);
+          expect(res.status).toBe(200);
+          expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+          expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+        }
+      }
     } finally {
       gateway.kill();
       await gateway.exited;

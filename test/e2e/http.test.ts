@@ -35,12 +35,13 @@ describe("http", () => {
     expect(await res.json()).toEqual({ error: "not found", path: "/nope/here" });
   });
 
-  it("should treat a plain GET of / or /ws as HTTP (404), not as a WebSocket, and keep running", async () => {
-    for (const path of ["/", "/ws"]) {
-      const res = await fetch(`${base}${path}`);
-      expect(res.status).toBe(404);
-      expect(await res.json()).toEqual({ error: "not found", path });
-    }
+  it("should treat a plain GET of / (the control UI page) or /ws (404) as HTTP, not as a WebSocket, and keep running", async () => {
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const ws = await fetch(`${base}/ws`);
+    expect(ws.status).toBe(404);
+    expect(await ws.json()).toEqual({ error: "not found", path: "/ws" });
     const post = await fetch(`${base}/`, { method: "POST", body: "{}" });
     expect(post.status).toBe(404);
     const { sock, res } = await TestSocket.handshake(gw.url, { token: gw.token });
