@@ -18,7 +18,7 @@ export type AccessDecision =
 /**
  * Normalizes an allowFrom entry or sender id for comparison: Telegram strips `telegram:`/`tg:` and
  * lowercases; Discord strips `<@…>`, `discord:` and `user:`; Slack lowercases; Signal strips `signal:`;
- * iMessage strips `imessage:` and lowercases (email handles).
+ * iMessage strips `imessage:` and lowercases (email handles); WhatsApp writes numbers and user JIDs as E.164.
  */
 export function normalizeSenderId(channel: string, id: string): string {
   let v = id.trim();
@@ -27,7 +27,14 @@ export function normalizeSenderId(channel: string, id: string): string {
   else if (channel === "slack") v = v.replace(/^slack:/i, "").toLowerCase();
   else if (channel === "signal") v = v.replace(/^signal:/i, "");
   else if (channel === "imessage") v = v.replace(/^imessage:/i, "").toLowerCase();
+  else if (channel === "whatsapp") v = whatsappId(v.replace(/^whatsapp:/i, ""));
   return v;
+}
+
+/** A WhatsApp number or user JID (`+1 555-0100`, `15550100:3@s.whatsapp.net`) as E.164; other ids (lid, group) lowercased. */
+function whatsappId(v: string): string {
+  const user = v.endsWith("@s.whatsapp.net") ? (v.split("@")[0] ?? "").split(":")[0] ?? "" : v.replace(/[\s().-]/g, "");
+  return /^\+?\d{5,20}$/.test(user) ? `+${user.replace(/^\+/, "")}` : v.toLowerCase();
 }
 
 /** The message an unknown DM sender gets with a new pairing code. */

@@ -9,7 +9,7 @@
 import type { MayrosConfig } from "../config/index.ts";
 
 /** The built-in channel ids, in display order. */
-export const BUILTIN_CHANNELS = ["telegram", "discord", "slack", "signal", "imessage"] as const;
+export const BUILTIN_CHANNELS = ["telegram", "discord", "slack", "signal", "imessage", "whatsapp"] as const;
 
 /** The id of the implicit account of a channel's top-level keys. */
 export const DEFAULT_CHANNEL_ACCOUNT = "default";
@@ -121,6 +121,14 @@ const SPECS: Record<(typeof BUILTIN_CHANNELS)[number], ChannelSpec> = {
         },
       };
     },
+  },
+  whatsapp: {
+    // No credentials: a section is an account; its linked device lives in the database (`mayros channels login whatsapp`).
+    inherited: ["sendReadReceipts", "mediaMaxMb", "version", "webSocketUrl", "botName"], env: {}, present: [],
+    build: (k) => ({
+      configured: true,
+      options: Object.fromEntries(["sendReadReceipts", "mediaMaxMb", "version", "webSocketUrl", "botName"].filter((key) => k[key] !== undefined).map((key) => [key, k[key]])),
+    }),
   },
 };
 

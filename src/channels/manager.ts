@@ -7,34 +7,18 @@
  * `POST /channels/imessage[/<accountId>]/webhook`) and stops everything on gateway stop.
  */
 import type { Hono } from "hono";
+import { join } from "node:path";
 import { createChannelRoutes } from "./http-routes.ts";
 import type { DmScope } from "../sessions/keys.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import { resolveChannelAccounts, type ChannelAccessPolicy, type ChannelAccount, DEFAULT_CHANNEL_ACCOUNT, BUILTIN_CHANNELS } from "./config.ts";
 import type { ChannelPairingStore, PairingRequest } from "./pairing-store.ts";
 import { ChannelRouter, deliverText, type RouterDeps } from "./router.ts";
-import type { ChannelAdapter, ChannelStatus, InboundMessage } from "./types.ts";
+import type { ChannelAdapter, ChannelStatus, InboundMessage, LoginStep } from "./types.ts";
+import { AdapterLoader, type ChannelFactory, type HttpChannelAdapter } from "./adapter-loader.ts";
+import type { ChannelAuthStore } from "./auth-store.ts";
 
-/** An adapter with the optional HTTP entry points of webhook / HTTP modes. */
-export type HttpChannelAdapter = ChannelAdapter & {
-  webhookHandler?(req: Request): Promise<Response>;
-  eventsHandler?(req: Request): Promise<Response>;
-};
-
-/** Builds one account's adapter from its options (`createTelegramAdapter`, …). Does no I/O. */
-export type ChannelFactory = (options: any) => HttpChannelAdapter | Promise<HttpChannelAdapter>;
-
-/** The module and export of each built-in adapter factory. */
-const BUILTIN_MODULES: Record<string, { path: string; factory: string }> = {
-  telegram: { path: "./telegram/index.ts", factory: "createTelegramAdapter" },
-  discord: { path: "./discord/index.ts", factory: "createDiscordAdapter" },
-  slack: { path: "./slack/index.ts", factory: "createSlackAdapter" },
-  signal: { path: "./signal/index.ts", factory: "createSignalAdapter" },
-  imessage: { path: "./imessage/index.ts", factory: "createIMessageAdapter" },
-};
-
-/** Adapter modules this process imported (the no-channels-no-imports check reads it). */
-export const importedAdapterModules = new Set<string>();
+export { importedAdapterModules, type ChannelFactory, type HttpChannelAdapter } from "./adapter-loader.ts";
 
 /** A channel account in `channels.status`. */
 export interface ChannelAccountStatus extends ChannelStatus {
@@ -53,6 +37,10 @@ export interface ChannelManagerDeps {
   log: RouterDeps["log"] & { info(msg: string, f?: Record<string, unknown>): void; child?(name: string): unknown };
   /** Factories that replace the built-in module imports (tests). */
   factories?: Record<string, ChannelFactory>;
+  /** The login-state store of one account (channels with a login). */
+  authStore?(channel: string, accountId: string): ChannelAuthStore;
+  /** Where downloaded inbound media goes (a folder per channel below it). */
+  mediaDir?: string;
   /** How long `stop` waits for one adapter. @default 5000 */
   stopTimeoutMs?: number;
 }
@@ -70,15 +58,14 @@ const keyOf = (channel: string, accountId: string) => `${channel}:${accountId}`;
 /** Every configured channel account of one gateway. */
 export class ChannelManager {
   private readonly entries = new Map<string, Entry>();
-  private readonly factories = new Map<string, ChannelFactory>();
-  private readonly imported = new Set<string>();
+  private readonly loader: AdapterLoader;
   private readonly router: ChannelRouter;
   private stopped = false;
   /** HTTP routes of webhook/HTTP-mode accounts, or null when none needs one. */
   readonly routes: Hono | null;
 
   constructor(private readonly deps: ChannelManagerDeps) {
-    for (const [id, f] of Object.entries(deps.factories ?? {})) this.factories.set(id, f);
+    this.loader = new AdapterLoader(deps.factories);
     this.router = new ChannelRouter({
       agent: deps.agent, pairing: deps.pairing, session: deps.session, log: deps.log,
       policyFor: (channel, accountId) => this.entries.get(keyOf(channel, accountId))?.account.policy,
@@ -97,12 +84,12 @@ export class ChannelManager {
 
   /** Registers (or replaces) the factory of a channel id; used by tests to plug in in-memory adapters. */
   registerFactory(channel: string, factory: ChannelFactory): void {
-    this.factories.set(channel, factory);
+    this.loader.register(channel, factory);
   }
 
   /** Adapter modules this manager imported. */
   importedModules(): string[] {
-    return [...this.imported];
+    return this.loader.importedModules();
   }
 
   /** Starts every enabled account, each in isolation; resolves once every first attempt settled. Never throws. */
@@ -169,13 +156,43 @@ export class ChannelManager {
     const entry = this.entries.get(keyOf(channel, accountId));
     if (!entry) throw new GatewayError("INVALID_REQUEST", `unknown channel account: ${channel}/${accountId}`);
     const adapter = entry.adapter;
+    // Unlink while still connected (WhatsApp tells the phone), then stop.
+    const loggedOut = Boolean(adapter?.logout);
+    await adapter?.logout?.();
     await this.stopEntry(entry);
-    let loggedOut = false;
-    if (adapter?.logout) {
-      await adapter.logout();
-      loggedOut = true;
-    }
     return { channel, accountId, loggedOut };
+  }
+
+  /** Starts a QR login on a channel that has one (WhatsApp); a stopped account (after a logout) is started again. */
+  async loginStart(channel: string, accountId: string, options: { force?: boolean; timeoutMs?: number }): Promise<LoginStep> {
+    const adapter = await this.loginAdapter(channel, accountId);
+    return this.unavailableOnError(channel, () => adapter.loginStart!(options));
+  }
+
+  /** Waits for a QR login to finish, a new QR, or the timeout. */
+  async loginWait(channel: string, accountId: string, options: { timeoutMs?: number; currentQr?: string }): Promise<LoginStep & { connected: boolean }> {
+    const adapter = await this.loginAdapter(channel, accountId);
+    return this.unavailableOnError(channel, () => adapter.loginWait!(options));
+  }
+
+  private async loginAdapter(channel: string, accountId: string): Promise<ChannelAdapter> {
+    const key = keyOf(channel, accountId);
+    const entry = this.entries.get(key);
+    if (!entry?.account.enabled) {
+      throw new GatewayError("INVALID_REQUEST", `channel not configured: ${channel}/${accountId}`, { details: { code: "CHANNEL_NOT_CONFIGURED", channel, accountId } });
+    }
+    if (!entry.adapter) await this.startAccount(entry.account);
+    const adapter = this.entries.get(key)?.adapter;
+    if (!adapter?.loginStart || !adapter.loginWait) throw new GatewayError("INVALID_REQUEST", `web login is not supported by channel ${channel}`);
+    return adapter;
+  }
+
+  private async unavailableOnError<T>(channel: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      throw new GatewayError("UNAVAILABLE", `${channel} login failed: ${(e as Error).message ?? String(e)}`, { retryable: true });
+    }
   }
 
   /** Unexpired pairing requests. */
@@ -220,32 +237,13 @@ export class ChannelManager {
       all.sort((a, b) => order(a) - order(b))[0];
   }
 
-  private async loadFactory(channel: string): Promise<ChannelFactory> {
-    const override = this.factories.get(channel);
-    if (override) return override;
-    const mod = BUILTIN_MODULES[channel];
-    if (!mod) throw new Error(`no adapter for channel ${channel}`);
-    let loaded: Record<string, unknown>;
-    try {
-      const specifier = mod.path; // a variable: the adapter folders are built separately
-      loaded = (await import(specifier)) as Record<string, unknown>;
-    } catch (e) {
-      throw new Error(`channel adapter module unavailable: ${channel} (${(e as Error).message ?? String(e)})`);
-    }
-    this.imported.add(mod.path);
-    importedAdapterModules.add(mod.path);
-    const factory = loaded[mod.factory];
-    if (typeof factory !== "function") throw new Error(`channel adapter module ${mod.path} does not export ${mod.factory}`);
-    return factory as ChannelFactory;
-  }
-
   private startEntry(entry: Entry): Promise<void> {
     entry.started ??= (async () => {
       const { channel, accountId } = entry.account;
       const log = this.deps.log;
       let adapter: HttpChannelAdapter;
       try {
-        const factory = await this.loadFactory(channel);
+        const factory = await this.loader.load(channel);
         adapter = await factory(entry.account.options);
       } catch (e) {
         entry.status = { channel, accountId, state: "error", lastError: (e as Error).message ?? String(e), since: Date.now() };
@@ -263,6 +261,8 @@ export class ChannelManager {
             this.router.handle(adapter, m.accountId === accountId ? m : { ...m, accountId }).catch((e) => log.warn("inbound message failed", { channel, accountId, error: String(e) }));
           },
           log: { debug: (m, f) => log.debug(m, { channel, accountId, ...f }), info: (m, f) => log.info(m, { channel, accountId, ...f }), warn: (m, f) => log.warn(m, { channel, accountId, ...f }) },
+          ...(this.deps.authStore && { auth: this.deps.authStore(channel, accountId) }),
+          ...(this.deps.mediaDir && { mediaDir: join(this.deps.mediaDir, channel) }),
         });
         entry.status = safeStatus(adapter) ?? entry.status;
         log.info("channel started", { channel, accountId, state: entry.status.state });

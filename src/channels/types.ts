@@ -3,6 +3,7 @@
  * implements, and the normalized inbound and outbound messages the router works with.
  * Channel libraries stay inside their adapter folder and are imported lazily in `start()`.
  */
+import type { ChannelAuthStore } from "./auth-store.ts";
 
 /** Kinds of chat a message can come from. */
 export type ChatType = "dm" | "group" | "channel" | "thread";
@@ -69,6 +70,18 @@ export interface ChannelContext {
   /** Aborted when the gateway stops the channel. */
   signal: AbortSignal;
   log: { debug(msg: string, f?: Record<string, unknown>): void; info(msg: string, f?: Record<string, unknown>): void; warn(msg: string, f?: Record<string, unknown>): void };
+  /** This account's login state in the gateway database (channels with a login: WhatsApp). */
+  auth?: ChannelAuthStore;
+  /** Folder for downloaded inbound media (`<state>/media/<channel>`); absent: media is not downloaded. */
+  mediaDir?: string;
+}
+
+/** What a QR login step reports (`web.login.start` / `web.login.wait`). */
+export interface LoginStep {
+  message: string;
+  /** The QR text to render (scan it in the app); absent once linked or when the attempt ended. */
+  qr?: string;
+  connected?: boolean;
 }
 
 /** One channel account. Constructors do no I/O; `start` connects (and keeps reconnecting with backoff). */
@@ -89,8 +102,12 @@ export interface ChannelAdapter {
   format(markdown: string): string;
   /** Current state. */
   status(): ChannelStatus;
-  /** Forgets stored credentials/sessions where the channel has a login (`channels.logout`). */
+  /** Unlinks and forgets stored credentials/sessions where the channel has a login (`channels.logout`); called while running. */
   logout?(): Promise<void>;
+  /** Starts a QR login (WhatsApp): resolves with the first QR, or `connected` when already linked and not `force`. */
+  loginStart?(options: { force?: boolean; timeoutMs?: number }): Promise<LoginStep>;
+  /** Waits for the login to finish (`connected: true`), a QR other than `currentQr`, the attempt ending, or the timeout. */
+  loginWait?(options: { timeoutMs?: number; currentQr?: string }): Promise<LoginStep & { connected: boolean }>;
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
  * @module `mayros channels list|status|login|logout`: the messaging channel accounts of the gateway
- * (`channels.status`, `channels.logout`). `login` only explains the bot-token config of the built-in
- * channels for now; interactive login comes later with WhatsApp.
+ * (`channels.status`, `channels.logout`, `web.login.*`). `login whatsapp` links the device by QR; for the
+ * bot-token channels `login` explains which config keys hold the token.
  */
 import type { Command } from "commander";
 import type { ChannelAccountStatus, ChannelsLogoutResult, ChannelsStatusResult } from "../protocol/methods/channels.ts";
 import { CliError, ExitCode } from "./errors.ts";
 import { ago, formatTable, printJson, printLines } from "./output.ts";
 import { clientOptions, withClient } from "./with-client.ts";
+import { QR_LOGIN_CHANNELS, runQrLogin } from "./channels-login.ts";
 import type { ClientFlags } from "./target.ts";
 
 /** Registers `channels` and its subcommands. */
@@ -34,14 +35,24 @@ export function registerChannelsCommand(program: Command): void {
         printLines(...statusLines(result.channels));
       }));
 
-  channels.command("login").description("log a channel account in (the built-in channels use bot tokens from config)")
-    .argument("<channel>", "the channel")
-    .option("--account <id>", "the account (default: default)")
-    .action((channel: string, flags: { account?: string }) => printLines(...loginLines(channel, flags.account)));
+  clientOptions(
+    channels.command("login").description("link WhatsApp by scanning a QR code in the terminal (other channels: shows their token keys)")
+      .argument("<channel>", "whatsapp, or telegram, discord, slack for the token hint")
+      .option("--account <id>", "the account (default: default)")
+      .option("--force", "forget the linked device and show a new QR")
+      .option("--wait <seconds>", "how long to wait for the scan (default 180)"),
+  ).action((channel: string, flags: ClientFlags & { account?: string; force?: boolean; wait?: string }) => {
+    if (!(QR_LOGIN_CHANNELS as readonly string[]).includes(channel)) return printLines(...loginLines(channel, flags.account));
+    const waitS = flags.wait === undefined ? 180 : Number(flags.wait);
+    if (!Number.isFinite(waitS) || waitS <= 0) throw new CliError(`--wait: expected a positive number of seconds, got "${flags.wait}"`, ExitCode.USAGE);
+    return withClient(flags, (client) => runQrLogin(client, {
+      channel, waitMs: waitS * 1000, ...(flags.account && { accountId: flags.account }), ...(flags.force && { force: true }), ...(flags.json && { json: true }),
+    }));
+  });
 
   clientOptions(
     channels.command("logout").description("stop a channel account and clear its login state")
-      .argument("<channel>", "telegram, discord, slack or signal")
+      .argument("<channel>", "telegram, discord, slack, signal, imessage or whatsapp")
       .option("--account <id>", "the account (default: default)"),
   ).action((channel: string, flags: ClientFlags & { account?: string }) =>
     withClient(flags, async (client) => {
@@ -65,7 +76,7 @@ const TOKEN_KEYS: Record<string, { keys: string[]; env: string[] }> = {
  */
 export function loginLines(channel: string, accountId?: string): string[] {
   const known = TOKEN_KEYS[channel];
-  if (!known) throw new CliError(`interactive login is not available for ${channel} yet`, ExitCode.USAGE);
+  if (!known) throw new CliError(`${channel} has no login here: see its channels.${channel} keys in the README (QR login: ${QR_LOGIN_CHANNELS.join(", ")})`, ExitCode.USAGE);
   const prefix = accountId && accountId !== "default" ? `channels.${channel}.accounts.${accountId}` : `channels.${channel}`;
   return [
     `${channel} has no interactive login: it uses a bot token from the config.`,

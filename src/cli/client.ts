@@ -106,15 +106,15 @@ export class GatewayClient {
     return client;
   }
 
-  /** Calls `method` and resolves with its payload. */
-  request(method: string, params?: unknown): Promise<unknown> {
+  /** Calls `method` and resolves with its payload; `timeoutMs` overrides the client's timeout for long waits. */
+  request(method: string, params?: unknown, timeoutMs = this.timeoutMs): Promise<unknown> {
     if (this.closeInfo) return Promise.reject(new Error(`connection closed (${this.closeInfo.code} ${this.closeInfo.reason})`));
     const id = String(this.nextId++);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`${method} timed out after ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
+        reject(new Error(`${method} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
       this.pending.set(id, { resolve, reject, method, timer });
       this.ws.send(JSON.stringify({ type: "req", id, method, ...(params !== undefined && { params }) }));
     });

@@ -7,6 +7,7 @@ import { describeValueError } from "../protocol/validate.ts";
 import { ConfigError } from "./errors.ts";
 import { resolvePaths, type MayrosPaths } from "./paths.ts";
 import { MayrosConfig, type AuthMode } from "./schema.ts";
+import { whatsappAccountsProblem } from "./schema-channels.ts";
 
 /** The config file as read from disk. */
 export interface ConfigFile {
@@ -107,7 +108,11 @@ export function parseConfigText(raw: string, path: string): unknown {
 export function validateConfig(data: unknown, path: string): MayrosConfig {
   const value = Value.Default(MayrosConfig, structuredClone(data));
   // Interpreted, not compiled: the config is checked once, and compiling costs start-up time and memory.
-  if (Value.Check(MayrosConfig, value)) return value as MayrosConfig;
+  if (Value.Check(MayrosConfig, value)) {
+    const rule = whatsappAccountsProblem((value as MayrosConfig).channels);
+    if (rule) throw new ConfigError(path, rule.problem, { path: rule.path });
+    return value as MayrosConfig;
+  }
   const first = Value.Errors(MayrosConfig, value).First();
   if (!first) throw new ConfigError(path, "is invalid", { path: "(root)" });
   const pointer = first.path === "" ? "/" : first.path;

@@ -139,6 +139,37 @@ export const IMessageAccountConfig = Type.Object({ ...imessageKeys, ...accountAc
  */
 export const IMessageChannelConfig = Type.Object({ ...imessageKeys, ...channelAccessKeys, accounts: accountsOf(IMessageAccountConfig) }, Closed);
 
+const whatsappKeys = {
+  sendReadReceipts: Type.Optional(Type.Boolean({ description: "Mark inbound messages read (blue ticks). Default false." })),
+  mediaMaxMb: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 2048, description: "Largest inbound media downloaded, in MB (default 50)." })),
+  version: Type.Optional(Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })], {
+    description: "WhatsApp Web version [major, minor, patch] to announce, when WhatsApp refuses the built-in one (close code 405).",
+  })),
+  webSocketUrl: Type.Optional(Type.String({ pattern: "^wss?://", description: "WhatsApp Web socket URL override (default wss://web.whatsapp.com/ws/chat)." })),
+  botName: Type.Optional(Type.String({ minLength: 1, description: "`@<botName>` in a group counts as a mention (besides a real @mention or a reply)." })),
+};
+
+/** The WhatsApp account of a `channels.whatsapp.accounts.<id>` entry (at most one enabled per host). */
+export const WhatsAppAccountConfig = Type.Object({ ...whatsappKeys, ...accountAccessKeys }, Closed);
+
+/** WhatsApp through Baileys (`channels.whatsapp`): a linked device, logged in with `mayros channels login whatsapp`. */
+export const WhatsAppChannelConfig = Type.Object({ ...whatsappKeys, ...channelAccessKeys, accounts: accountsOf(WhatsAppAccountConfig) }, Closed);
+
+/**
+ * The one-WhatsApp-session-per-host rule (channels.md §6 Decision 4) on a validated `channels` section:
+ * the dotted path of a second enabled WhatsApp account and the problem, or undefined.
+ */
+export function whatsappAccountsProblem(channels: { whatsapp?: { enabled?: boolean; accounts?: Record<string, { enabled?: boolean }> } } | undefined): { path: string; problem: string } | undefined {
+  const section = channels?.whatsapp;
+  if (!section || section.enabled === false) return undefined;
+  const enabled = Object.entries(section.accounts ?? {}).filter(([, a]) => a.enabled !== false).map(([id]) => id);
+  if (enabled.length < 2) return undefined;
+  return {
+    path: `channels.whatsapp.accounts.${enabled[1]}`,
+    problem: `only one WhatsApp account may be enabled per host (channels.whatsapp.accounts.${enabled[0]} is enabled); set enabled: false on the others`,
+  };
+}
+
 /** Messaging channels (`channels`); a channel is started only when configured with credentials. */
 export const ChannelsConfig = Type.Object(
   {
@@ -147,6 +178,7 @@ export const ChannelsConfig = Type.Object(
     slack: Type.Optional(SlackChannelConfig),
     signal: Type.Optional(SignalChannelConfig),
     imessage: Type.Optional(IMessageChannelConfig),
+    whatsapp: Type.Optional(WhatsAppChannelConfig),
   },
   Section,
 );

@@ -27,6 +27,7 @@ import { cronMethods } from "./methods/cron.ts";
 import { heartbeatMethods } from "./methods/heartbeat.ts";
 import { sendMethods } from "./methods/send.ts";
 import { channelsMethods } from "./methods/channels.ts";
+import { webLoginMethods } from "./methods/web-login.ts";
 import { pairingMethods } from "./methods/pairing.ts";
 import type { ChannelFactory } from "../channels/manager.ts";
 import { createGatewayHooks } from "./hooks.ts";
@@ -82,7 +83,7 @@ const HANDLERS: MethodTable = {
   ...systemMethods, ...logsMethods, ...configMethods, ...devicesMethods, ...nodesMethods, ...nodePairingMethods,
   ...agentMethods, ...chatMethods, ...sessionsMethods,
   ...cronMethods, ...heartbeatMethods, ...sendMethods,
-  ...execApprovalsMethods, ...agentsFilesMethods, ...channelsMethods, ...pairingMethods,
+  ...execApprovalsMethods, ...agentsFilesMethods, ...channelsMethods, ...webLoginMethods, ...pairingMethods,
 };
 
 /** Starts a gateway from a loaded config. */

@@ -26,6 +26,7 @@ import { NodePairingStore } from "../nodes/pairing-store.ts";
 import { NodeRegistry } from "../nodes/registry.ts";
 import { VERSION, COMMIT } from "../version.ts";
 import { ChannelManager, type ChannelFactory } from "../channels/manager.ts";
+import { createChannelAuthStore } from "../channels/auth-store.ts";
 import { ChannelPairingStore } from "../channels/pairing-store.ts";
 import { Broadcaster } from "./broadcast.ts";
 import type { CanvasHost } from "./canvas-host.ts";
@@ -85,6 +86,7 @@ export function createServices({ loaded, db, log, logFile, host, canvas, channel
   tools.register(cronTool(cron));
   const channels = ChannelManager.fromConfig(config, loaded.env, {
     pairing: new ChannelPairingStore(db), agent, log: log.child("channels"), factories: channelFactories,
+    authStore: (channel, accountId) => createChannelAuthStore(db, channel, accountId), mediaDir: join(paths.stateDir, "media"),
     session: () => ({ dmScope: config.session.dmScope, mainKey: config.session.mainKey }),
   });
   return {

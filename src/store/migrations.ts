@@ -133,4 +133,18 @@ export const MIGRATIONS: readonly Migration[] = [
       PRIMARY KEY (channel, account_id, sender_id)
     )`,
   },
+  {
+    version: 7,
+    // Channel login state (channels.md §6 Decision 2): Baileys creds and Signal-protocol keys and any
+    // other per-account secret a channel keeps, as text values; `kind` groups them (creds, key type, lease).
+    sql: `CREATE TABLE channel_auth (
+      channel TEXT NOT NULL,
+      account_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      key TEXT NOT NULL,
+      value TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (channel, account_id, kind, key)
+    )`,
+  },
 ];

@@ -1,4 +1,4 @@
-/** @module `mayros channels login <channel>`: bot-token channels explain their config keys; others are not available yet. */
+/** @module `mayros channels login <channel>`: bot-token channels explain their config keys; channels without a login exit 2. */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,10 +28,10 @@ describe("mayros channels login", () => {
     expect(sl.stdout).toContain("channels.slack.accounts.work.appToken");
   });
 
-  it("should exit 2 for any other channel", async () => {
-    const r = await runCli(["channels", "login", "whatsapp"], { stateDir });
+  it("should exit 2 for a channel without a login", async () => {
+    const r = await runCli(["channels", "login", "signal"], { stateDir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("interactive login is not available for whatsapp yet");
+    expect(r.stderr).toContain("signal has no login here");
     expect(r.stdout).toBe("");
   });
 });

@@ -18,9 +18,13 @@ export interface ChannelHarness {
   stop(): Promise<void>;
 }
 
-/** Starts a gateway with `config` and `factories`, waits until every channel's first start settled. */
-export async function startChannelGateway(config: Record<string, unknown>, factories: Record<string, ChannelFactory> = {}): Promise<ChannelHarness> {
-  const stateDir = mkdtempSync(join(tmpdir(), "mayros-channels-"));
+/**
+ * Starts a gateway with `config` and `factories`, waits until every channel's first start settled.
+ * With `opts.stateDir` the gateway uses that state dir and `stop()` leaves it (restart tests); otherwise a
+ * throw-away one is made and deleted.
+ */
+export async function startChannelGateway(config: Record<string, unknown>, factories: Record<string, ChannelFactory> = {}, opts: { stateDir?: string } = {}): Promise<ChannelHarness> {
+  const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "mayros-channels-"));
   writeFileSync(join(stateDir, "mayros.json"), JSON.stringify(config));
   const loaded = loadConfig({ env: { MAYROS_STATE_DIR: stateDir }, flags: { token: TEST_TOKEN } });
   loaded.config.gateway.port = 0;
@@ -33,7 +37,7 @@ export async function startChannelGateway(config: Record<string, unknown>, facto
     async stop() {
       await admin.close();
       await gateway.stop("test over");
-      rmSync(stateDir, { recursive: true, force: true });
+      if (!opts.stateDir) rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }
