@@ -122,7 +122,10 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
       host, port: gw.port, maxPayload: gw.maxPayload, backpressureLimit: hardBytes + gw.maxPayload,
       ...(tls && { tls: { cert: tls.cert, key: tls.key } }),
       app: createHttpApp({ version: VERSION, startedAt: services.startedAt, isReady: () => ready, mounts: [canvas.routes, hooks, services.channels.routes, createControlUiRoutes({ load: createUiBundleLoader() })].filter((r) => r !== null) }),
-      classifyUpgrade: createUpgradeClassifier({ trustedProxies: () => gw.trustedProxies, admitsReload: canvas.admitsReload }),
+      classifyUpgrade: createUpgradeClassifier({
+        trustedProxies: () => gw.trustedProxies, admitsReload: canvas.admitsReload, allowedOrigins: () => gw.controlUi.allowedOrigins,
+        onOriginRefused: (origin, ip) => log.warn("websocket refused: origin not allowed", { origin, ip }),
+      }),
       sockets: createSocketHandlers({
         services, dispatcher, verbose, reloadHub: canvas.hub,
         handshake: {

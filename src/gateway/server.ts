@@ -22,8 +22,8 @@ export interface ServerOptions {
   backpressureLimit: number;
   app: Hono;
   sockets: SocketHandlers;
-  /** Decides what a WebSocket upgrade request becomes; null lets Hono answer it as plain HTTP. */
-  classifyUpgrade: (req: Request, url: URL, remoteAddress: string) => SocketData | null;
+  /** Decides what a WebSocket upgrade request becomes; a Response refuses it; null lets Hono answer it as plain HTTP. */
+  classifyUpgrade: (req: Request, url: URL, remoteAddress: string) => SocketData | Response | null;
   /** PEM certificate and key: serve wss:// and https://. */
   tls?: { cert: string; key: string };
 }
@@ -47,6 +47,7 @@ export function startServer({ host, port, maxPayload, backpressureLimit, app, so
         }
         if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
           const data = classifyUpgrade(req, url, server.requestIP(req)?.address ?? "unknown");
+          if (data instanceof Response) return data;
           if (data) {
             if (server.upgrade(req, { data })) return undefined;
             return new Response("websocket upgrade failed", { status: 400 });
