@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { agentConfig, lastUserText, startFake } from "../helpers/agent.ts";
-import { approveWithCli, channelStatus, longReply, squash, waitForChannelState } from "../helpers/channels-e2e.ts";
+import { approveWithCli, channelStatus, expectChunkedReply, longReply, squash, waitForChannelState } from "../helpers/channels-e2e.ts";
 import type { SseFake } from "../fakes/sse-fake-server.ts";
 import { dmChat, messageEvent, postWebhook, startBlueBubblesFake, type BlueBubblesFake } from "../fakes/bluebubbles-fake.ts";
 import { startChannelGateway, type ChannelHarness } from "../channels/gateway-harness.ts";
@@ -104,15 +104,8 @@ describe("imessage through the channel layer", () => {
     const guid = await post(messageEvent(GROUP, BEA, "mayros tell me a lot"));
     const received = () => squash(bb.sends.slice(before).map((s) => s.message).join(" "));
     await bb.waitFor(() => received().length >= squash(full).length);
-    const chunks = bb.sends.slice(before);
-    expect(chunks.length).toBeGreaterThanOrEqual(5);
-    for (const c of chunks) {
-      expect(c.message.length).toBeLessThanOrEqual(2000);
-      expect(c.chatGuid).toBe(GROUP);
-    }
-    expect(chunks[0]!.selectedMessageGuid).toBe(guid);
-    expect(chunks.slice(1).every((c) => c.selectedMessageGuid === undefined)).toBe(true);
-    expect(received()).toBe(squash(full));
+    const chunks = bb.sends.slice(before).map((s) => ({ chat: s.chatGuid, text: s.message, replyTo: s.selectedMessageGuid }));
+    expectChunkedReply(chunks, { full, chat: GROUP, replyTo: guid, limit: 2000 });
   });
 
   it("should send through imessage once per idempotency key", async () => {
