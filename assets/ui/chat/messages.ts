@@ -4,7 +4,7 @@
  * far), so the reply grows token by token; markdown is rendered with the safe renderer.
  */
 import { h } from "../lib/dom.ts";
-import { renderMarkdown } from "../lib/markdown.ts";
+import { renderMarkdown } from "../lib/markdown-dom.ts";
 
 /** A transcript message as `chat.history` and `chat` events carry it. */
 export interface ChatMessage {

@@ -26,15 +26,21 @@ function qrPanel(ctx: ViewContext): HTMLElement {
   const start = async () => {
     const accountId = account.value.trim() || undefined;
     replace(out, h("p", {}, "Asking the gateway for a QR code…"));
-    const started = await ctx.conn.request<{ qrDataUrl?: string; message: string }>("web.login.start", { accountId, force: force.checked, timeoutMs: 30_000 });
-    replace(out, qrImage(started.qrDataUrl), h("p", { class: "qr-message" }, started.message));
-    if (!started.qrDataUrl) return;
-    try {
-      const done = await ctx.conn.request<{ connected: boolean; message?: string }>("web.login.wait", { accountId, timeoutMs: 120_000 });
-      replace(out, h("p", { class: done.connected ? "good" : "error" }, done.message ?? (done.connected ? "Linked." : "Not linked.")));
-    } catch (err) {
-      replace(out, h("p", { class: "error" }, errorText(err)));
+    type Step = { qrDataUrl?: string; message?: string; connected?: boolean; sessionKey?: string };
+    let step = await ctx.conn.request<Step>("web.login.start", { accountId, force: force.checked, timeoutMs: 30_000 });
+    const sessionKey = step.sessionKey;
+    // Each wait returns when linked, or with a fresh QR code when the old one expired.
+    while (!step.connected && step.qrDataUrl) {
+      replace(out, qrImage(step.qrDataUrl), h("p", { class: "qr-message" }, step.message ?? "Scan the code."));
+      try {
+        const next = await ctx.conn.request<Step>("web.login.wait", { accountId, sessionKey, timeoutMs: 120_000, currentQrDataUrl: step.qrDataUrl });
+        step = next.qrDataUrl === step.qrDataUrl ? { ...next, qrDataUrl: undefined } : next;
+      } catch (err) {
+        replace(out, h("p", { class: "error" }, errorText(err)));
+        return;
+      }
     }
+    replace(out, h("p", { class: step.connected ? "good" : "error" }, step.message ?? (step.connected ? "Linked." : "Not linked.")));
   };
   return section("WhatsApp QR login", [
     h("p", { class: "muted" }, "Scan the code with WhatsApp on your phone (Linked devices → Link a device)."),

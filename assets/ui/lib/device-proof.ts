@@ -42,7 +42,7 @@ export async function deviceIdOf(rawPublicKey: Uint8Array<ArrayBuffer>): Promise
  */
 export async function generateDeviceKeys(): Promise<DeviceKeys> {
   if (!globalThis.crypto?.subtle) throw new Error("this page is not a secure context: open it over HTTPS or from localhost");
-  const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"])) as unknown as CryptoKeyPair;
   const raw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
   return { deviceId: await deviceIdOf(raw), publicKey: base64url(raw), privateKey: pair.privateKey };
 }

@@ -1,8 +1,7 @@
 /**
- * @module Markdown for model replies, rendered safely: a small parser builds a tree (fenced code,
- * headings, lists, quotes, paragraphs; inline code, bold, italic, links) and the renderer turns it
- * into DOM nodes whose text is always text. HTML in the input stays literal text; links keep only
- * http(s) and mailto targets. `parseMarkdown` has no DOM, so it is unit-tested under Bun.
+ * @module Markdown for model replies, parsed into a tree (fenced code, headings, lists, quotes,
+ * paragraphs; inline code, bold, italic, links). HTML in the input stays literal text; links keep
+ * only http(s) and mailto targets. No DOM here (markdown-dom.ts renders), so Bun tests run it.
  */
 
 /** An inline piece. */
@@ -33,10 +32,12 @@ const INLINE = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)|\*\*(?=\S)([\s\S]*?\S)\*\*|\*
 export function parseInline(text: string): Inline[] {
   const out: Inline[] = [];
   const pushText = (t: string) => {
-    const parts = t.split("\n");
-    parts.forEach((part, i) => {
+    t.split("\n").forEach((part, i) => {
       if (i > 0) out.push({ type: "br" });
-      if (part) out.push({ type: "text", text: part });
+      const last = out.at(-1);
+      if (!part) return;
+      if (last?.type === "text") last.text += part;
+      else out.push({ type: "text", text: part });
     });
   };
   let last = 0;
@@ -97,58 +98,4 @@ export function parseMarkdown(source: string): Block[] {
   }
   flush();
   return blocks;
-}
-
-function renderInlines(parent: Node, inlines: Inline[]): void {
-  for (const node of inlines) {
-    let el: Node;
-    switch (node.type) {
-      case "text": el = document.createTextNode(node.text); break;
-      case "br": el = document.createElement("br"); break;
-      case "code": el = document.createElement("code"); el.textContent = node.text; break;
-      case "strong":
-      case "em": el = document.createElement(node.type); renderInlines(el, node.children); break;
-      case "link": {
-        const a = document.createElement("a");
-        a.href = node.href;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer nofollow";
-        renderInlines(a, node.children);
-        el = a;
-        break;
-      }
-    }
-    parent.appendChild(el);
-  }
-}
-
-/** Renders markdown into a fragment of DOM nodes (text only ever as text nodes). */
-export function renderMarkdown(source: string): DocumentFragment {
-  const frag = document.createDocumentFragment();
-  for (const block of parseMarkdown(source)) {
-    let el: HTMLElement;
-    switch (block.type) {
-      case "code": {
-        el = document.createElement("pre");
-        const code = document.createElement("code");
-        if (block.lang) code.dataset.lang = block.lang;
-        code.textContent = block.text;
-        el.appendChild(code);
-        break;
-      }
-      case "heading": el = document.createElement(`h${Math.min(6, block.level + 2)}`); renderInlines(el, block.inlines); break;
-      case "list":
-        el = document.createElement(block.ordered ? "ol" : "ul");
-        for (const item of block.items) {
-          const li = document.createElement("li");
-          renderInlines(li, item);
-          el.appendChild(li);
-        }
-        break;
-      case "quote": el = document.createElement("blockquote"); renderInlines(el, block.inlines); break;
-      case "paragraph": el = document.createElement("p"); renderInlines(el, block.inlines); break;
-    }
-    frag.appendChild(el);
-  }
-  return frag;
 }
