@@ -5,7 +5,6 @@
 import { h, replace } from "./dom.ts";
 import { takeTokenFromFragment } from "./credentials.ts";
 import { GatewayConnection, type ClientIdentity, type ConnState } from "./gateway-client.ts";
-import { short } from "./format.ts";
 
 /**
  * Creates the connection (after taking a `#token=…` from the address) and a panel that follows
@@ -84,9 +83,4 @@ function tokenForm(conn: GatewayConnection): HTMLElement {
       if (input.value) conn.useToken(input.value);
     },
   }, input, h("button", { type: "submit", class: "primary" }, "Connect"));
-}
-
-/** The short form of this browser's device id, for headers. */
-export function deviceLabel(conn: GatewayConnection): string {
-  return conn.keys ? short(conn.keys.deviceId) : "";
 }
