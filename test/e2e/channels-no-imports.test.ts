@@ -1,6 +1,6 @@
 /**
  * @module With no channel configured nothing channel-related is imported: no adapter module, and none
- * of grammy, discord.js or the Slack libraries in the module loader (checked in a fresh process).
+ * of grammy, discord.js, the Slack libraries or Baileys in the module loader (checked in a fresh process).
  */
 import { describe, expect, it } from "bun:test";
 import { join } from "node:path";

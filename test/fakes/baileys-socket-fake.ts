@@ -100,8 +100,8 @@ export function fakeSocketFactory(onCreate?: (socket: FakeWASocket) => void): Fa
     make(config) {
       const socket = new FakeWASocket(config, check);
       sockets.push(socket);
-      // Baileys emits its first events after makeWASocket returned.
-      queueMicrotask(() => {
+      // Baileys emits its first events after network I/O, long after makeWASocket returned.
+      setImmediate(() => {
         onCreate?.(socket);
         check();
       });

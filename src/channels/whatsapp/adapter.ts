@@ -86,7 +86,7 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions = {}): Cha
   /** Opens a socket; resolves when it first settles (open, QR shown, closed) or after {@link FIRST_SETTLE_MS}. */
   async function connect(gen: number): Promise<void> {
     if (gen !== generation || !auth) return;
-    setStatus("connecting");
+    setStatus("connecting", current.lastError); // a reconnect keeps showing why the last connection ended
     let socket: WhatsAppSocket;
     try {
       socket = await makeSocket({ auth: auth.state, log: ctx!.log, ...(version ? { version } : {}), ...(webSocketUrl ? { waWebSocketUrl: webSocketUrl } : {}) });
