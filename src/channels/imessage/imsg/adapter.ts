@@ -42,12 +42,12 @@ export function imsgSendTarget(chatId: string): { chat_id: number } | { chat_gui
 }
 
 /** The executable `cliPath` names: itself when it is a path, else its PATH lookup (undefined when not found). */
-export function resolveImsgPath(cliPath: string): string | undefined {
+function resolveImsgPath(cliPath: string): string | undefined {
   return cliPath.includes("/") ? cliPath : (Bun.which(cliPath) ?? undefined);
 }
 
 /**
- * Creates the adapter for one `imsg` account. Does no I/O until `start()`.
+ * Creates the adapter for one `imsg` account (resolving a bare `cliPath` on PATH); spawns nothing until `start()`.
  * @throws {Error} `channels.imessage.cliPath: …` when a bare `cliPath` is not found on PATH.
  */
 export function createImsgAdapter(options: ImsgAdapterOptions): ChannelAdapter {

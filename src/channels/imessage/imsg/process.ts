@@ -60,7 +60,8 @@ export function spawnImsg(options: ImsgProcessOptions): ImsgProcess {
     write(line) {
       if (proc.exitCode !== null || proc.signalCode !== null) throw new Error("the imsg process has exited");
       proc.stdin.write(line);
-      void proc.stdin.flush();
+      // A pipe closed under us surfaces as the child's exit, which rejects the request.
+      void Promise.resolve(proc.stdin.flush()).catch(() => {});
     },
   });
 
