@@ -1,7 +1,8 @@
 /**
  * WebChat in headless Chromium against a real gateway and the loopback Anthropic fake: first load
  * creates a device identity and connects; a reply streams token by token; stop mid-stream; a reload
- * shows history with the same device; model output with HTML renders as text; screenshots.
+ * shows history with the same device; model output with HTML renders as text; after a dropped
+ * connection it reconnects and fetches the history again; screenshots.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -9,6 +10,7 @@ import { agentConfig, hold, startFake } from "../helpers/agent.ts";
 import { launchBrowser, pageDeviceId, screenshot, VIEWPORTS, waitForConnection } from "../helpers/browser.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";
 import type { SseFake } from "../fakes/sse-fake-server.ts";
+import { TestSocket } from "../helpers/ws-client.ts";
 
 let fake: SseFake;
 let gw: TestGateway;
@@ -125,5 +127,18 @@ describe("WebChat in a browser", () => {
     await page.setViewportSize(VIEWPORTS.phone);
     await screenshot(page, "chat-phone");
     await page.setViewportSize(VIEWPORTS.desktop);
+  });
+
+  it("should reconnect after the gateway drops the socket and fetch the history again", async () => {
+    const offline = page.locator('.badge[data-state="offline"]').waitFor();
+    for (const conn of gw.gateway.services.registry.values()) if (conn.identity?.client.id === "webchat-ui") conn.close(1012, "service restart");
+    await offline;
+    // Written while the page was away: only a fresh chat.history can show it.
+    const { sock } = await TestSocket.handshake(gw.url, { token: gw.token, scopes: ["operator.admin"] });
+    expect((await sock.request("chat.inject", { sessionKey: "agent:main:main", message: "written while you were away" })).ok).toBe(true);
+    await sock.close();
+    await waitForConnection(page, "connected");
+    await page.locator('.messages li[data-role="assistant"]', { hasText: "written while you were away" }).waitFor();
+    expect(await pageDeviceId(page)).toBe(deviceId);
   });
 });
