@@ -14,14 +14,17 @@ export type HttpChannelAdapter = ChannelAdapter & {
 /** Builds one account's adapter from its options (`createTelegramAdapter`, …). Does no I/O. */
 export type ChannelFactory = (options: any) => HttpChannelAdapter | Promise<HttpChannelAdapter>;
 
-/** The module and export of each built-in adapter factory. */
-const BUILTIN_MODULES: Record<string, { path: string; factory: string }> = {
-  telegram: { path: "./telegram/index.ts", factory: "createTelegramAdapter" },
-  discord: { path: "./discord/index.ts", factory: "createDiscordAdapter" },
-  slack: { path: "./slack/index.ts", factory: "createSlackAdapter" },
-  signal: { path: "./signal/index.ts", factory: "createSignalAdapter" },
-  imessage: { path: "./imessage/index.ts", factory: "createIMessageAdapter" },
-  whatsapp: { path: "./whatsapp/index.ts", factory: "createWhatsAppAdapter" },
+/**
+ * The module and export of each built-in adapter factory. The imports are literal so `bun build --compile`
+ * puts every adapter in the binary, and lazy so none is evaluated before its channel starts.
+ */
+const BUILTIN_MODULES: Record<string, { path: string; factory: string; load(): Promise<Record<string, unknown>> }> = {
+  telegram: { path: "./telegram/index.ts", factory: "createTelegramAdapter", load: () => import("./telegram/index.ts") },
+  discord: { path: "./discord/index.ts", factory: "createDiscordAdapter", load: () => import("./discord/index.ts") },
+  slack: { path: "./slack/index.ts", factory: "createSlackAdapter", load: () => import("./slack/index.ts") },
+  signal: { path: "./signal/index.ts", factory: "createSignalAdapter", load: () => import("./signal/index.ts") },
+  imessage: { path: "./imessage/index.ts", factory: "createIMessageAdapter", load: () => import("./imessage/index.ts") },
+  whatsapp: { path: "./whatsapp/index.ts", factory: "createWhatsAppAdapter", load: () => import("./whatsapp/index.ts") },
 };
 
 /** Adapter modules this process imported (the no-channels-no-imports check reads it). */
@@ -57,8 +60,7 @@ export class AdapterLoader {
     if (!mod) throw new Error(`no adapter for channel ${channel}`);
     let loaded: Record<string, unknown>;
     try {
-      const specifier = mod.path; // a variable: the adapter folders are built separately
-      loaded = (await import(specifier)) as Record<string, unknown>;
+      loaded = await mod.load();
     } catch (e) {
       throw new Error(`channel adapter module unavailable: ${channel} (${(e as Error).message ?? String(e)})`);
     }
