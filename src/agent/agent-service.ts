@@ -13,9 +13,9 @@ import type { TranscriptEntryInput } from "../sessions/types.ts";
 import { compactSession, contextMessages, effectiveContext, isContextOverflowError, loadContextRecords } from "./compaction.ts";
 import { budgetTokens, contextWindowOf, estimateMessagesTokens, estimateTextTokens, estimateToolsTokens } from "./context-budget.ts";
 import { configuredModelRefs, parseModelRef, streamWithFallbacks, type ProviderRegistry } from "./providers/registry.ts";
-import type { ChatMessage, ModelEvent, ModelRequest, Usage } from "./providers/types.ts";
+import type { ChatMessage, ContentBlock, ImageBlock, ModelEvent, ModelRequest, Usage } from "./providers/types.ts";
 import { RunEvents, type RunEventSink } from "./run-events.ts";
-import { Steering, runLoop, type TranscriptMessage } from "./run-loop.ts";
+import { Steering, runLoop, userMessageContent, type TranscriptMessage } from "./run-loop.ts";
 import type { RunRegistry } from "./run-registry.ts";
 import { buildSystemPrompt } from "./system-prompt.ts";
 import type { Tool, ToolRegistry } from "./tools/registry.ts";
@@ -43,6 +43,8 @@ export interface RunRequest {
   sessionKey?: string;
   agentId?: string;
   message: string;
+  /** Image blocks of the message's attachments (src/agent/attachments.ts). */
+  images?: ImageBlock[];
   extraSystemPrompt?: string;
   timeoutSeconds?: number;
   /** The connection that asked for the run (`agent` / `chat.send`): it gets the run's tool events. */
@@ -68,6 +70,7 @@ export interface RunOutcome {
 /** A lane message of {@link AgentService.run}: told the outcome of the turn that carried it. */
 interface RunMessage extends LaneMessage {
   runId: string;
+  images?: ImageBlock[];
   callerConnId?: string;
   done(outcome: RunOutcome): void;
 }
@@ -112,7 +115,7 @@ export class AgentService {
     return new Promise((resolve) => {
       let answered = false;
       const message: RunMessage = {
-        text: req.message, runId: req.runId, ...(req.callerConnId && { callerConnId: req.callerConnId }),
+        text: req.message, runId: req.runId, ...(req.callerConnId && { callerConnId: req.callerConnId }), ...(req.images && { images: req.images }),
         done: (outcome) => {
           answered = true;
           resolve(outcome);
@@ -127,8 +130,10 @@ export class AgentService {
         // Queue mode `steer`: messages arriving while tools run join this turn at the next model call.
         const steering = new Steering();
         const steered: LaneMessage[] = [];
-        ctx.onSteer((text, m) => steering.offer(text) && steered.push(m) > 0);
-        const outcome = await this.turn({ ...req, message: ctx.text }, key, ctx.signal, steering);
+        // A message with images cannot be steered (it carries more than text): it queues as a follow-up.
+        ctx.onSteer((text, m) => !(m as Partial<RunMessage>).images?.length && steering.offer(text) && steered.push(m) > 0);
+        const images = ctx.messages.flatMap((m) => (m as Partial<RunMessage>).images ?? []);
+        const outcome = await this.turn({ ...req, message: ctx.text, images }, key, ctx.signal, steering);
         for (const m of [...ctx.messages, ...steered]) (m as Partial<RunMessage>).done?.(outcome);
       }, mode ? { mode } : undefined);
       void settled.then(() => {
@@ -181,7 +186,7 @@ export class AgentService {
       };
       const context = this.context(key, { system, tools, modelRef: used, stream, events, signal: run.controller.signal });
       const result = await runLoop({
-        model: used, system, history: await context.history(req.message), userText: req.message, tools,
+        model: used, system, history: await context.history(userMessageContent(req.message, req.images)), userText: req.message, images: req.images, tools,
         toolContext: { workspace: this.d.workspace, sessionKey: key }, maxToolRounds: defaults.maxToolRounds, maxTokens: defaults.maxTokens,
         signal: run.controller.signal, steering,
         stream: ({ model: _m, ...request }) => stream(request),
@@ -236,9 +241,9 @@ export class AgentService {
       }
     };
     return {
-      history: async (userText: string): Promise<ChatMessage[]> => {
+      history: async (userContent: ContentBlock[]): Promise<ChatMessage[]> => {
         const history = contextMessages(effectiveContext(loadContextRecords(this.d.sessions, key)));
-        const pending = estimateMessagesTokens([{ content: [{ type: "text", text: userText }] }]);
+        const pending = estimateMessagesTokens([{ content: userContent }]);
         if (fixedTokens + pending + estimateMessagesTokens(history) <= budgetTokens(budget)) return history;
         return (await compact(pending)) ?? history;
       },

@@ -3,7 +3,7 @@
  * the results back, until a plain stop, the round cap, an abort or the timeout. Every finished
  * message is persisted as it completes, so a crash loses at most the message in flight.
  */
-import type { ChatMessage, ContentBlock, ModelEvent, ModelRequest, StopReason, Usage } from "./providers/types.ts";
+import type { ChatMessage, ContentBlock, ImageBlock, ModelEvent, ModelRequest, StopReason, Usage } from "./providers/types.ts";
 import type { Tool, ToolContext } from "./tools/registry.ts";
 
 /** What the loop reports while it runs (turned into `agent` events by the caller). */
@@ -27,6 +27,8 @@ export interface LoopOptions {
   system: string;
   history: ChatMessage[];
   userText: string;
+  /** Images sent with the text (`attachments`): they open the user message, before the text. */
+  images?: ImageBlock[];
   tools: Tool[];
   toolContext: Omit<ToolContext, "signal">;
   maxToolRounds: number;
@@ -88,10 +90,15 @@ export interface LoopResult {
   rounds: number;
 }
 
+/** The content of a run's user message: its images, then its text. */
+export function userMessageContent(text: string, images: readonly ImageBlock[] = []): ContentBlock[] {
+  return [...images, { type: "text", text }];
+}
+
 /** Runs the loop; throws on provider failure (the caller reports `lifecycle: error`). */
 export async function runLoop(o: LoopOptions): Promise<LoopResult> {
   const usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
-  const messages: ChatMessage[] = [...o.history, { role: "user", content: [{ type: "text", text: o.userText }] }];
+  const messages: ChatMessage[] = [...o.history, { role: "user", content: userMessageContent(o.userText, o.images) }];
   o.persist({ role: "user", content: messages.at(-1)!.content, timestamp: Date.now() });
   let text = "";
   let rounds = 0;

@@ -1,6 +1,6 @@
 /** @module Builds `hello-ok` in the shape of the connection's negotiated protocol version (protocol-v4.md §5). */
 import type { HelloOkV3, HelloOkV4, Policy } from "../protocol/index.ts";
-import { ADVERTISED_EVENTS } from "../protocol/index.ts";
+import { ADVERTISED_EVENTS, limits } from "../protocol/index.ts";
 import type { Connection } from "./connection.ts";
 import type { GatewayServices } from "./context.ts";
 
@@ -39,7 +39,8 @@ export function buildHello(conn: Connection, s: GatewayServices, methods: string
       method: id.authMethod as HelloOkV4["auth"]["method"], role: id.role, scopes: [...id.scopes],
       ...(issued && { deviceToken: issued.token, issuedAtMs: issued.issuedAtMs }),
     },
-    policy,
+    // What the images of one chat.send / agent call may weigh, decoded (agent.md §1.1).
+    policy: { ...policy, attachments: { maxBytes: limits.MAX_ATTACHMENT_BYTES, maxImageBytes: limits.MAX_ATTACHMENT_BYTES } },
     ...(canvasUrl && { pluginSurfaceUrls: { canvas: canvasUrl } }),
   };
 }

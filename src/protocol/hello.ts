@@ -77,6 +77,17 @@ export const Policy = Type.Object(
 /** Limits the client must respect. */
 export type Policy = Static<typeof Policy>;
 
+/** v4 limits: the v3 ones plus what `chat.send` / `agent` attachments may weigh (decoded bytes). */
+export const PolicyV4 = Type.Object(
+  {
+    ...Policy.properties,
+    attachments: Opt(Type.Object({ maxBytes: Type.Integer(), maxImageBytes: Type.Integer() }, { additionalProperties: false })),
+  },
+  { additionalProperties: false, $id: "PolicyV4" },
+);
+/** v4 limits. */
+export type PolicyV4 = Static<typeof PolicyV4>;
+
 const Features = { methods: Type.Array(Str), events: Type.Array(Str) };
 const ServerInfo = { version: Str, connId: Str };
 
@@ -128,7 +139,7 @@ export const HelloOkV4 = Type.Object(
     features: Type.Object({ ...Features, capabilities: Opt(Type.Array(Str)) }, { additionalProperties: false }),
     snapshot: SnapshotV4,
     auth: HelloAuthV4,
-    policy: Policy,
+    policy: PolicyV4,
     pluginSurfaceUrls: Opt(Type.Record(Str, Str)),
   },
   { additionalProperties: false, $id: "HelloOkV4" },

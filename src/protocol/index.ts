@@ -8,7 +8,7 @@ export type { ErrorCode, GatewayErrorOptions } from "./errors.ts";
 export { RequestFrame, ResponseFrame, EventFrame, StateVersion } from "./frames.ts";
 export { ConnectParams, ClientInfo, ConnectAuth, DeviceProof, KNOWN_CLIENT_IDS, ClientModes } from "./connect.ts";
 export type { ClientMode, Role } from "./connect.ts";
-export { HelloOkV3, HelloOkV4, PresenceEntry, HealthSnapshot, Policy, SnapshotV3, SnapshotV4 } from "./hello.ts";
+export { HelloOkV3, HelloOkV4, PresenceEntry, HealthSnapshot, Policy, PolicyV4, SnapshotV3, SnapshotV4 } from "./hello.ts";
 export type { AuthMethod, Snapshot } from "./hello.ts";
 export { OPERATOR_SCOPES, CLI_DEFAULT_SCOPES, hasScope, scopesCover } from "./scopes.ts";
 export type { Scope } from "./scopes.ts";

@@ -6,6 +6,8 @@ export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 export const MAX_PREAUTH_PAYLOAD_BYTES = 64 * 1024;
 /** Per-connection send buffer before droppable events are skipped (50 MiB), `policy.maxBufferedBytes`. */
 export const MAX_BUFFERED_BYTES = 50 * 1024 * 1024;
+/** Decoded bytes the images of one `chat.send` / `agent` call may total (agent.md §1.1); v4 `policy.attachments`. */
+export const MAX_ATTACHMENT_BYTES = 5_000_000;
 /** Interval of the `tick` keepalive event. */
 export const TICK_INTERVAL_MS = 30_000;
 /** Time a socket has to complete `connect`. */

@@ -25,6 +25,7 @@ describe("negotiation: protocol 3", () => {
     expect(h.features).not.toHaveProperty("capabilities");
     expect(h.snapshot).not.toHaveProperty("suspension");
     expect(h.server).not.toHaveProperty("bootId");
+    expect(h.policy).not.toHaveProperty("attachments");
   });
 
   it("should keep the v3 shape for an admin (admin-only snapshot fields, still no auth block)", async () => {
@@ -60,9 +61,12 @@ describe("negotiation: protocol 4", () => {
     expect(h.features.events).toEqual(expect.arrayContaining(["tick", "presence", "shutdown", "health", "connect.challenge"]));
   });
 
-  it("should carry the configured policy", async () => {
+  it("should carry the configured policy and the attachment limits (decoded bytes, agent.md §1.1)", async () => {
     const h = await hello({});
-    expect(h.policy).toEqual({ maxPayload: 25 * 1024 * 1024, maxBufferedBytes: 1_048_576, tickIntervalMs: 60_000 });
+    expect(h.policy).toEqual({
+      maxPayload: 25 * 1024 * 1024, maxBufferedBytes: 1_048_576, tickIntervalMs: 60_000,
+      attachments: { maxBytes: 5_000_000, maxImageBytes: 5_000_000 },
+    });
   });
 });
 

@@ -114,7 +114,7 @@ describe("buildProtocolJsonSchema", () => {
   it("should name definitions after the wire names", () => {
     const expected = [
       "RequestFrame", "ResponseFrame", "EventFrame", "ErrorShape", "ErrorCode", "ConnectParams", "HelloOkV3",
-      "HelloOkV4", "PresenceEntry", "HealthSnapshot", "StateVersion", "Policy", "LogsTailParams", "LogsTailResult",
+      "HelloOkV4", "PresenceEntry", "HealthSnapshot", "StateVersion", "Policy", "PolicyV4", "LogsTailParams", "LogsTailResult",
       "SystemPresenceParams", "SystemPresenceResult", "ConnectChallengeEvent", "ConfigPatchParams", "ConnectResult",
     ];
     for (const name of expected) expect(definitions).toHaveProperty(name);
@@ -199,7 +199,7 @@ describe("buildSwiftModels", () => {
     const hello = block(swift, "public struct HelloOkV4: Codable, Sendable {");
     for (const line of [
       "public let type: String", "public let `protocol`: Int", "public let snapshot: SnapshotV4", "public let auth: HelloAuthV4",
-      "public let policy: Policy", "public let pluginSurfaceUrls: [String: String]?",
+      "public let policy: PolicyV4", "public let pluginSurfaceUrls: [String: String]?",
     ]) expect(hello).toContain(`    ${line}\n`);
     expect(hello).toContain("    public struct Server: Codable, Sendable {");
     expect(block(swift, "public struct HelloAuthV4: Codable, Sendable {")).toContain("    public enum Method: String, Codable, Sendable");

@@ -11,6 +11,9 @@ export type ContentBlock =
   | { type: "tool_use"; id: string; name: string; input: unknown }
   | { type: "tool_result"; toolUseId: string; content: string; isError?: boolean };
 
+/** An image: `mediaType` (`image/png`, `image/jpeg`, `image/gif` or `image/webp`) and base64 `data`. */
+export type ImageBlock = Extract<ContentBlock, { type: "image" }>;
+
 /** One turn of the conversation sent to a model. `tool_result` blocks travel in `user` messages. */
 export interface ChatMessage {
   role: "user" | "assistant";

@@ -1,6 +1,7 @@
 /** @module Handlers of `agent` (two-phase), `agent.wait`, `agent.identity.get`, `models.list`, `agents.list`. */
 import type { AgentParams } from "../../protocol/methods/agent.ts";
 import { splitModelRef } from "../../agent/agent-service.ts";
+import { imageBlocksOf } from "../../agent/attachments.ts";
 import { listModels } from "../../agent/providers/registry.ts";
 import { stampUserText } from "../../agent/system-prompt.ts";
 import { GatewayError, hasScope } from "../../protocol/index.ts";
@@ -13,6 +14,7 @@ import { applyResetRules } from "./sessions.ts";
 export const agentMethods: MethodTable = {
   agent: async (p: AgentParams, { conn, services: s }) => {
     const key = s.agent.resolveKey(p.sessionKey, p.agentId);
+    const images = imageBlocksOf("agent", p.attachments);
     // Starting a session over through `agent` needs admin (protocol-v4.md §7).
     const identity = conn.identity;
     if (identity && parseResetCommand(p.message) && !hasScope(identity.scopes, "operator.admin")) throw missingScopeError(identity.protocol, "operator.admin");
@@ -25,7 +27,7 @@ export const agentMethods: MethodTable = {
     }
     const runId = p.idempotencyKey;
     const message = stampUserText(text, s.agentConfig().agents.defaults.userTimezone);
-    const final = s.agent.run({ runId, sessionKey: key, message, extraSystemPrompt: p.extraSystemPrompt, timeoutSeconds: p.timeout, callerConnId: conn.id }, "followup")
+    const final = s.agent.run({ runId, sessionKey: key, message, images, extraSystemPrompt: p.extraSystemPrompt, timeoutSeconds: p.timeout, callerConnId: conn.id }, "followup")
       .then((o) => {
         const { provider, model } = splitModelRef(o.model);
         const usage = { ...o.usage, total: o.usage.input + o.usage.output };

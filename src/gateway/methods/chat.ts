@@ -1,4 +1,5 @@
 /** @module Handlers of the WebChat methods: `chat.send`, `chat.history`, `chat.abort`, `chat.inject`. */
+import { decodedLength, imageBlocksOf } from "../../agent/attachments.ts";
 import { stampUserText } from "../../agent/system-prompt.ts";
 import { GatewayError } from "../../protocol/index.ts";
 import type { ChatSendParams } from "../../protocol/methods/chat.ts";
@@ -17,6 +18,7 @@ export const HISTORY_MAX_BYTES = 6 * 1024 * 1024;
 export const chatMethods: MethodTable = {
   "chat.send": async (p: ChatSendParams, { conn, services: s }) => {
     if (p.message.includes("\0")) throw new GatewayError("INVALID_REQUEST", "invalid chat.send params: at /message: must not contain NUL bytes");
+    const images = imageBlocksOf("chat.send", p.attachments);
     const key = s.agent.resolveKey(p.sessionKey);
     if (p.message.trim() === "/stop") {
       const runIds = s.runs.abort(key, undefined, "stop");
@@ -30,7 +32,7 @@ export const chatMethods: MethodTable = {
     const message = await applyResetRules(s, key, p.message.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ""));
     const text = stampUserText(message, s.agentConfig().agents.defaults.userTimezone);
     watchSession(s.registry, conn, key);
-    void s.agent.run({ runId, sessionKey: key, message: text, callerConnId: conn.id, ...(p.timeoutMs && { timeoutSeconds: Math.ceil(p.timeoutMs / 1000) }) });
+    void s.agent.run({ runId, sessionKey: key, message: text, images, callerConnId: conn.id, ...(p.timeoutMs && { timeoutSeconds: Math.ceil(p.timeoutMs / 1000) }) });
     return { runId, status: "started" };
   },
 
@@ -68,7 +70,7 @@ export const chatMethods: MethodTable = {
   },
 };
 
-/** A history message with long texts cut and image data dropped; a still too large one becomes a placeholder. */
+/** A history message with long texts cut and image data dropped (agent.md §1.3); a still too large one becomes a placeholder. */
 function capMessage(message: { content: Array<Record<string, unknown>>; role: string; timestamp: number } & Record<string, unknown>): unknown {
   const capped = capText(message);
   const bytes = Buffer.byteLength(JSON.stringify(capped));
@@ -94,7 +96,10 @@ function capText(message: { content: Array<Record<string, unknown>> } & Record<s
     if (block.type === "text" && typeof block.text === "string" && block.text.length > HISTORY_TEXT_CAP) {
       return { ...block, text: `${block.text.slice(0, HISTORY_TEXT_CAP)}…`, truncated: true };
     }
-    if (block.type === "image") return { type: "image", omitted: true, bytes: typeof block.data === "string" ? Math.floor((block.data.length * 3) / 4) : 0 };
+    if (block.type === "image") {
+      const bytes = typeof block.data === "string" ? decodedLength(block.data) : 0;
+      return { type: "image", ...(typeof block.mediaType === "string" && { mediaType: block.mediaType }), omitted: true, bytes };
+    }
     return block;
   });
   return { ...message, content };

@@ -4,7 +4,7 @@ import { METHODS, EVENTS, type EventGuard } from "../catalog.ts";
 import { ErrorCodes, ErrorShape } from "../errors.ts";
 import { RequestFrame, ResponseFrame, EventFrame, StateVersion } from "../frames.ts";
 import { ConnectParams } from "../connect.ts";
-import { HelloOkV3, HelloOkV4, PresenceEntry, HealthSnapshot, Policy } from "../hello.ts";
+import { HelloOkV3, HelloOkV4, PresenceEntry, HealthSnapshot, Policy, PolicyV4 } from "../hello.ts";
 import { MIN_PROTOCOL_VERSION, MAX_PROTOCOL_VERSION } from "../version.ts";
 
 /** `$id` of the generated document. */
@@ -162,7 +162,7 @@ export function buildProtocolJsonSchema(): ProtocolJsonSchema {
   const table = new DefinitionTable();
   table.add(ERROR_CODE, { type: "string", enum: [...ErrorCodes] }, "error-codes");
   const frames = [RequestFrame, ResponseFrame, EventFrame].map((frame) => table.define(frame.$id as string, frame));
-  for (const schema of [ErrorShape, ConnectParams, HelloOkV3, HelloOkV4, PresenceEntry, HealthSnapshot, StateVersion, Policy]) {
+  for (const schema of [ErrorShape, ConnectParams, HelloOkV3, HelloOkV4, PresenceEntry, HealthSnapshot, StateVersion, Policy, PolicyV4]) {
     table.define(schema.$id as string, schema);
   }
 

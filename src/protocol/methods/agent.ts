@@ -1,5 +1,6 @@
 /** @module Params and results of `agent`, `agent.wait`, `agent.identity.get`, `models.list`, `agents.list`, and the `agent` event. */
 import { Type, type Static } from "@sinclair/typebox";
+import { ChatAttachments } from "./attachments.ts";
 
 const Opt = Type.Optional;
 const Closed = { additionalProperties: false } as const;
@@ -17,6 +18,7 @@ export const AgentParams = Type.Object(
     extraSystemPrompt: Opt(Type.String({ maxLength: 20_000 })),
     label: Opt(Type.String({ maxLength: 256 })),
     deliver: Opt(Type.Boolean()),
+    attachments: Opt(ChatAttachments),
     channel: Opt(Type.String()), to: Opt(Type.String()), replyTo: Opt(Type.String()), accountId: Opt(Type.String()),
     threadId: Opt(Type.String()), lane: Opt(Type.String()), spawnedBy: Opt(Type.String()),
     idempotencyKey: Key,

@@ -1,5 +1,6 @@
 /** @module Params and results of the WebChat methods `chat.send`, `chat.history`, `chat.abort`, `chat.inject`, and the `chat` event. */
 import { Type, type Static } from "@sinclair/typebox";
+import { ChatAttachments } from "./attachments.ts";
 
 const Opt = Type.Optional;
 const Closed = { additionalProperties: false } as const;
@@ -12,6 +13,7 @@ export const ChatSendParams = Type.Object(
     message: Type.String({ minLength: 1, maxLength: 200_000 }),
     thinking: Opt(Type.String()),
     deliver: Opt(Type.Boolean()),
+    attachments: Opt(ChatAttachments),
     timeoutMs: Opt(Type.Integer({ minimum: 1 })),
     idempotencyKey: Type.String({ minLength: 1, maxLength: 256 }),
   },
