@@ -19,6 +19,8 @@ import { Steering, runLoop, userMessageContent, type TranscriptMessage } from ".
 import type { RunRegistry } from "./run-registry.ts";
 import { buildSystemPrompt } from "./system-prompt.ts";
 import type { Tool, ToolRegistry } from "./tools/registry.ts";
+import type { HookRunner } from "../plugins/hooks.ts";
+import { loopHooks, promptContext, runEnded, type RunHookInfo } from "./plugin-hooks.ts";
 
 export { toChatMessages } from "./compaction.ts";
 
@@ -35,6 +37,8 @@ export interface AgentServiceDeps {
   log: Logger;
   /** Told which connection started which run (tool events go to it; gateway/run-event-sink.ts). */
   audience?: { addCaller(runId: string, connId: string): void; endRun(runId: string): void };
+  /** The plugins' hooks (extensions.md §1.4), fired around prompts, model calls and tool calls. */
+  hooks?: HookRunner;
 }
 
 /** A request to run the agent. */
@@ -88,6 +92,9 @@ export function splitModelRef(ref: string): { provider: string; model: string } 
 
 /** The agent runtime. */
 export class AgentService {
+  /** Sessions whose `session_start` hook fired in this process. */
+  private readonly startedSessions = new Set<string>();
+
   constructor(private readonly d: AgentServiceDeps) {}
 
   /**
@@ -170,6 +177,7 @@ export class AgentService {
     const timer = setTimeout(() => abort("timeout"), (req.timeoutSeconds ?? defaults.timeoutSeconds) * 1000);
     let sessionId = "";
     let used = "";
+    let hookInfo: RunHookInfo | undefined;
     try {
       const session = this.d.sessions.getOrCreate(key, agentIdOf(key));
       sessionId = session.sessionId;
@@ -185,8 +193,13 @@ export class AgentService {
         return streamWithFallbacks(this.d.providers, refs, request, { signal: run.controller.signal, onFallback: ({ to }) => { used = to; } });
       };
       const context = this.context(key, { system, tools, modelRef: used, stream, events, signal: run.controller.signal });
+      const history = await context.history(userMessageContent(req.message, req.images));
+      hookInfo = { runId: req.runId, sessionId, sessionKey: key, agentId: agentIdOf(key), ...splitModelRef(used), system, prompt: req.message };
+      this.sessionStarted(hookInfo);
+      const promptPrefix = await promptContext(this.d.hooks, hookInfo, history);
       const result = await runLoop({
-        model: used, system, history: await context.history(userMessageContent(req.message, req.images)), userText: req.message, images: req.images, tools,
+        model: used, system, history, userText: req.message, images: req.images, tools,
+        ...(promptPrefix && { promptPrefix }), ...(this.d.hooks && { hooks: loopHooks(this.d.hooks, hookInfo) }),
         toolContext: { workspace: this.d.workspace, sessionKey: key }, maxToolRounds: defaults.maxToolRounds, maxTokens: defaults.maxTokens,
         signal: run.controller.signal, steering,
         stream: ({ model: _m, ...request }) => stream(request),
@@ -203,6 +216,7 @@ export class AgentService {
       const shown = !result.aborted && req.silentReply?.(result.text) ? "" : result.text;
       events.chatEnd(result.aborted ? "aborted" : "final", shown, result.aborted ? { stopReason: run.abortOrigin ?? "rpc" } : {});
       this.d.runs.finish(req.runId, result.aborted ? "aborted" : "ok");
+      runEnded(this.d.hooks, hookInfo, { success: !result.aborted, durationMs: Date.now() - run.startedAt, usage: result.usage, ...(result.aborted && { error: "aborted" }) });
       return { runId: req.runId, status: "ok", text: result.text, aborted: result.aborted, usage: result.usage, durationMs: Date.now() - run.startedAt, sessionId, model: used };
     } catch (err) {
       const message = (err as Error).message ?? String(err);
@@ -210,11 +224,19 @@ export class AgentService {
       events.agent("lifecycle", { phase: "error", startedAt: run.startedAt, endedAt: Date.now(), error: message });
       events.chatEnd("error", "", { errorMessage: message });
       this.d.runs.finish(req.runId, "error", message);
+      if (hookInfo) runEnded(this.d.hooks, hookInfo, { success: false, error: message, durationMs: Date.now() - run.startedAt });
       return { runId: req.runId, status: "error", text: "", aborted: false, usage: { ...NO_USAGE }, durationMs: Date.now() - run.startedAt, sessionId, model: used, error: message };
     } finally {
       clearTimeout(timer);
       laneSignal.removeEventListener("abort", onLaneAbort);
     }
+  }
+
+  /** Fires `session_start` the first time this process runs a session id. */
+  private sessionStarted(info: RunHookInfo): void {
+    if (!this.d.hooks?.has("session_start") || this.startedSessions.has(info.sessionId)) return;
+    this.startedSessions.add(info.sessionId);
+    void this.d.hooks.emit("session_start", { sessionId: info.sessionId, sessionKey: info.sessionKey }, { agentId: info.agentId, sessionKey: info.sessionKey });
   }
 
   /**

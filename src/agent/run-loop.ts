@@ -47,6 +47,24 @@ export interface LoopOptions {
   isContextOverflow?(error: unknown): boolean;
   /** Messages steered into the running turn (queue mode `steer`), delivered at tool-call boundaries. */
   steering?: Steering;
+  /** Text the model sees before the user's message this turn (plugin context); never persisted. */
+  promptPrefix?: string;
+  /** Observers and gates around model and tool calls (the plugin hooks). */
+  hooks?: LoopHooks;
+}
+
+/** What the loop tells (and asks) around each model and tool call; ids link tool calls to the model call that asked. */
+export interface LoopHooks {
+  /** A model call starts; `parentToolCallIds` are the tool calls whose results it carries. Returns its id. */
+  modelCallStart(round: number, messages: ChatMessage[], parentToolCallIds: string[]): string;
+  /** A model call ended (or failed). */
+  modelCallEnd(callId: string, round: number, outcome: { text: string; usage?: Usage; durationMs: number; error?: string }): void;
+  /** Before a tool runs: may replace its params or block it (the reason becomes the tool's error result). */
+  toolCallStart(call: { id: string; name: string; params: Record<string, unknown>; llmCallId: string }): Promise<{ params?: Record<string, unknown>; block?: boolean; blockReason?: string } | undefined>;
+  /** After a tool ran. */
+  toolCallEnd(call: { id: string; name: string; params: Record<string, unknown>; llmCallId: string; result: string; isError: boolean; durationMs: number }): void;
+  /** The tool result about to be persisted; returns what to persist and feed back. */
+  persistToolResult(call: { id: string; name: string }, content: string): string;
 }
 
 /**
@@ -98,8 +116,11 @@ export function userMessageContent(text: string, images: readonly ImageBlock[] =
 /** Runs the loop; throws on provider failure (the caller reports `lifecycle: error`). */
 export async function runLoop(o: LoopOptions): Promise<LoopResult> {
   const usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
-  const messages: ChatMessage[] = [...o.history, { role: "user", content: userMessageContent(o.userText, o.images) }];
-  o.persist({ role: "user", content: messages.at(-1)!.content, timestamp: Date.now() });
+  const userContent = userMessageContent(o.userText, o.images);
+  const seen = o.promptPrefix ? userMessageContent(`${o.promptPrefix}\n\n${o.userText}`, o.images) : userContent;
+  const messages: ChatMessage[] = [...o.history, { role: "user", content: seen }];
+  o.persist({ role: "user", content: userContent, timestamp: Date.now() });
+  let parentToolCallIds: string[] = [];
   let text = "";
   let rounds = 0;
   let compacted = false;
@@ -111,6 +132,14 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
     let turnUsage: Usage | undefined;
     let stop: Extract<ModelEvent, { type: "stop" }> | undefined;
     let started = false;
+    const callStartedAt = Date.now();
+    const callId = o.hooks?.modelCallStart(rounds, messages, parentToolCallIds) ?? "";
+    let ended = false;
+    const callEnded = (error?: string) => {
+      if (ended) return;
+      ended = true;
+      o.hooks?.modelCallEnd(callId, rounds, { text: turnText, ...(turnUsage && { usage: turnUsage }), durationMs: Date.now() - callStartedAt, ...(error && { error }) });
+    };
     try {
       for await (const event of o.stream({ model: o.model, system: o.system, messages, tools: o.tools, maxTokens: o.maxTokens, signal: o.signal })) {
         started = true;
@@ -128,6 +157,7 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
         }
       }
     } catch (err) {
+      callEnded((err as Error).message ?? String(err));
       if (!o.signal.aborted && !started && !compacted && o.compact && o.isContextOverflow?.(err)) {
         // The provider refused the request as too long: compact once and retry the same call.
         compacted = true;
@@ -141,10 +171,12 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
       if (!o.signal.aborted) throw err;
     }
     if (o.signal.aborted || !stop) {
+      callEnded("aborted");
       if (turnUsage) addUsage(usage, turnUsage);
       if (turnText) o.persist({ role: "assistant", content: [{ type: "text", text: turnText }], timestamp: Date.now(), stopReason: "aborted", aborted: true });
       return { text, usage, stopReason: "aborted", aborted: true, rounds };
     }
+    callEnded();
     if (turnUsage) addUsage(usage, turnUsage);
     messages.push(stop.message);
     o.persist({ role: "assistant", content: stop.message.content, timestamp: Date.now(), ...(turnUsage && { usage: turnUsage }), stopReason: stop.reason });
@@ -155,8 +187,9 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
     for (const call of calls) {
       // A steered message pre-empts the calls that have not started (agent.md §2.4).
       if (o.steering?.waiting) results.push({ type: "tool_result", toolUseId: call.id, content: "skipped: the user sent a new message" });
-      else results.push(await runTool(call, tools, o));
+      else results.push(await runTool(call, tools, o, callId));
     }
+    parentToolCallIds = calls.map((c) => c.id);
     o.steering?.setToolPhase(false);
     for (const text of o.steering?.drain() ?? []) results.push({ type: "text", text });
     messages.push({ role: "user", content: results });
@@ -164,21 +197,27 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
   }
 }
 
-async function runTool(call: Extract<ContentBlock, { type: "tool_use" }>, tools: Map<string, Tool>, o: LoopOptions): Promise<ContentBlock> {
+async function runTool(call: Extract<ContentBlock, { type: "tool_use" }>, tools: Map<string, Tool>, o: LoopOptions, llmCallId: string): Promise<ContentBlock> {
   o.emit({ stream: "tool", data: { phase: "start", name: call.name, toolCallId: call.id, args: call.input } });
   const tool = tools.get(call.name);
+  let params = call.input && typeof call.input === "object" ? (call.input as Record<string, unknown>) : {};
+  const startedAt = Date.now();
   let result: { content: string; isError?: boolean };
+  const gate = tool ? await o.hooks?.toolCallStart({ id: call.id, name: call.name, params, llmCallId }) : undefined;
+  if (gate?.params) params = gate.params;
   if (!tool) result = { content: `unknown tool: ${call.name}`, isError: true };
+  else if (gate?.block) result = { content: `blocked: ${gate.blockReason ?? "a plugin refused this tool call"}`, isError: true };
   else {
     try {
-      const input = call.input && typeof call.input === "object" ? (call.input as Record<string, unknown>) : {};
-      result = await tool.execute(input, { ...o.toolContext, signal: o.signal });
+      result = await tool.execute(params, { ...o.toolContext, signal: o.signal });
     } catch (err) {
       result = { content: `${call.name} failed: ${(err as Error).message}`, isError: true };
     }
   }
-  o.emit({ stream: "tool", data: { phase: "result", name: call.name, toolCallId: call.id, result: result.content, isError: result.isError === true } });
-  return { type: "tool_result", toolUseId: call.id, content: result.content, ...(result.isError && { isError: true }) };
+  if (tool) o.hooks?.toolCallEnd({ id: call.id, name: call.name, params, llmCallId, result: result.content, isError: result.isError === true, durationMs: Date.now() - startedAt });
+  const content = o.hooks ? o.hooks.persistToolResult({ id: call.id, name: call.name }, result.content) : result.content;
+  o.emit({ stream: "tool", data: { phase: "result", name: call.name, toolCallId: call.id, result: content, isError: result.isError === true } });
+  return { type: "tool_result", toolUseId: call.id, content, ...(result.isError && { isError: true }) };
 }
 
 function addUsage(total: Usage, u: Usage): void {

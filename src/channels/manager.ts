@@ -41,6 +41,8 @@ export interface ChannelManagerDeps {
   authStore?(channel: string, accountId: string): ChannelAuthStore;
   /** Where downloaded inbound media goes (a folder per channel below it). */
   mediaDir?: string;
+  /** Plugin hooks and chat commands for the router. */
+  plugins?: RouterDeps["plugins"];
   /** How long `stop` waits for one adapter. @default 5000 */
   stopTimeoutMs?: number;
 }
@@ -67,7 +69,7 @@ export class ChannelManager {
   constructor(private readonly deps: ChannelManagerDeps) {
     this.loader = new AdapterLoader(deps.factories);
     this.router = new ChannelRouter({
-      agent: deps.agent, pairing: deps.pairing, session: deps.session, log: deps.log,
+      agent: deps.agent, pairing: deps.pairing, session: deps.session, log: deps.log, ...(deps.plugins && { plugins: deps.plugins }),
       policyFor: (channel, accountId) => this.entries.get(keyOf(channel, accountId))?.account.policy,
     });
     for (const account of deps.accounts) this.entries.set(keyOf(account.channel, account.accountId), this.newEntry(account));

@@ -8,6 +8,8 @@ import { checkAccess, type AccessDecision } from "./access.ts";
 import type { ChannelAccessPolicy } from "./config.ts";
 import type { ChannelPairingStore } from "./pairing-store.ts";
 import { chunkText, type ChannelAdapter, type InboundMessage, type OutboundTarget } from "./types.ts";
+import type { HookRunner } from "../plugins/hooks.ts";
+import type { PluginCommand } from "../plugins/api.ts";
 
 /** A reply that means "say nothing". */
 export const NO_REPLY = "NO_REPLY";
@@ -25,6 +27,8 @@ export interface RouterDeps {
   session(): { dmScope: DmScope; mainKey: string };
   log: { debug(msg: string, f?: Record<string, unknown>): void; warn(msg: string, f?: Record<string, unknown>): void };
   now?: () => number;
+  /** Plugin hooks (`message_received`, `message_sending`, `message_sent`) and chat commands (`/name args`). */
+  plugins?: { hooks: HookRunner; commands: ReadonlyMap<string, PluginCommand> };
 }
 
 /** What became of one inbound message. */
@@ -95,6 +99,10 @@ export class ChannelRouter {
     } catch (e) {
       return { outcome: "failed", sessionKey: "", error: (e as Error).message };
     }
+    const hookCtx = { channelId: msg.channel, accountId: msg.accountId, conversationId: msg.chatId };
+    void this.deps.plugins?.hooks.emit("message_received", { from: msg.senderId, content: msg.text, timestamp: msg.timestamp, metadata: { messageId: msg.messageId, chatType: msg.chatType } }, hookCtx);
+    const command = this.commandOf(msg);
+    if (command) return this.runCommand(adapter, msg, origin, sessionKey, command);
     void adapter.typing?.(origin).catch(() => {});
     const text = msg.chatType === "dm" ? msg.text : `${msg.senderName ?? msg.senderId}: ${msg.text}`;
     try {
@@ -105,10 +113,47 @@ export class ChannelRouter {
       if (!reply || reply === NO_REPLY || this.repliedRuns.has(outcome.runId)) return { outcome: "silent", sessionKey, runId: outcome.runId };
       this.repliedRuns.add(outcome.runId);
       if (this.repliedRuns.size > 1000) this.repliedRuns.delete(this.repliedRuns.values().next().value!);
-      const ids = await deliverText(adapter, { ...origin, replyToMessageId: msg.messageId }, outcome.text);
+      const ids = await this.reply(adapter, { ...origin, replyToMessageId: msg.messageId }, outcome.text, hookCtx);
+      if (!ids) return { outcome: "silent", sessionKey, runId: outcome.runId };
       return { outcome: "replied", sessionKey, runId: outcome.runId, chunks: ids.length };
     } catch (e) {
       this.deps.log.warn("inbound message failed", { channel: msg.channel, chatId: msg.chatId, error: (e as Error).message ?? String(e) });
+      return { outcome: "failed", sessionKey, error: (e as Error).message ?? String(e) };
+    }
+  }
+
+  /** Sends a reply through the `message_sending` (may rewrite or cancel) and `message_sent` hooks; null when cancelled. */
+  private async reply(adapter: ChannelAdapter, target: OutboundTarget, text: string, ctx: { channelId: string; accountId: string; conversationId: string }): Promise<string[] | null> {
+    const hooks = this.deps.plugins?.hooks;
+    const changed = hooks?.has("message_sending") ? await hooks.run("message_sending", { to: target.chatId, content: text }, ctx) : undefined;
+    if (changed?.cancel) return null;
+    const content = changed?.content ?? text;
+    try {
+      const ids = await deliverText(adapter, target, content);
+      void hooks?.emit("message_sent", { to: target.chatId, content, success: true }, ctx);
+      return ids;
+    } catch (e) {
+      void hooks?.emit("message_sent", { to: target.chatId, content, success: false, error: (e as Error).message ?? String(e) }, ctx);
+      throw e;
+    }
+  }
+
+  /** The plugin chat command a message invokes (`/name` or `/name args`), if any. */
+  private commandOf(msg: InboundMessage): { command: PluginCommand; args: string } | undefined {
+    const m = /^\/([a-z0-9][\w-]*)(?:@\S+)?(?:\s+([\s\S]*))?$/i.exec(msg.text.trim());
+    const command = m && this.deps.plugins?.commands.get(m[1]!.toLowerCase());
+    if (!command || (!command.acceptsArgs && m?.[2])) return undefined;
+    return { command, args: m?.[2]?.trim() ?? "" };
+  }
+
+  private async runCommand(adapter: ChannelAdapter, msg: InboundMessage, origin: OutboundTarget, sessionKey: string, { command, args }: { command: PluginCommand; args: string }): Promise<RouteResult> {
+    const runId = `command:${command.name}:${crypto.randomUUID()}`;
+    try {
+      const { text } = await command.handler({ args, senderId: msg.senderId, channel: msg.channel, accountId: msg.accountId, chatId: msg.chatId });
+      const ids = await this.reply(adapter, { ...origin, replyToMessageId: msg.messageId }, text, { channelId: msg.channel, accountId: msg.accountId, conversationId: msg.chatId });
+      return ids ? { outcome: "replied", sessionKey, runId, chunks: ids.length } : { outcome: "silent", sessionKey, runId };
+    } catch (e) {
+      this.deps.log.warn("chat command failed", { command: command.name, error: (e as Error).message ?? String(e) });
       return { outcome: "failed", sessionKey, error: (e as Error).message ?? String(e) };
     }
   }

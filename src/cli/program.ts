@@ -41,6 +41,10 @@ export async function buildProgram(args: readonly string[] = []): Promise<Comman
   const first = args[0];
   const names = first !== undefined && first in GROUPS ? [first] : Object.keys(GROUPS);
   for (const register of await Promise.all(names.map((n) => GROUPS[n]!()))) register(program);
+  // A first word that is no built-in command may be a plugin's.
+  if (first !== undefined && !first.startsWith("-") && !(first in GROUPS) && first !== "help") {
+    await (await import("./plugin-commands.ts")).registerPluginCommands(program);
+  }
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -3,6 +3,7 @@ import { Type, type Static } from "@sinclair/typebox";
 
 import { AgentsConfig, CronConfig, HooksConfig, MessagesConfig, ModelsConfig, SessionConfig } from "./schema-agent.ts";
 import { ChannelsConfig } from "./schema-channels.ts";
+import { PluginsConfig } from "./schema-plugins.ts";
 
 export { AgentDefaultsConfig, AgentsConfig, CronConfig, HeartbeatConfig, HooksConfig, MessagesConfig, ModelProviderConfig, ModelsConfig, SessionConfig } from "./schema-agent.ts";
 export { ChannelsConfig, DiscordChannelConfig, IMessageChannelConfig, SignalChannelConfig, SlackChannelConfig, TelegramChannelConfig } from "./schema-channels.ts";
@@ -136,6 +137,7 @@ export const MayrosConfig = Type.Object(
     cron: CronConfig,
     hooks: HooksConfig,
     channels: ChannelsConfig,
+    plugins: PluginsConfig,
   },
   { ...Closed, default: {}, $id: "MayrosConfig", title: "Mayros config" },
 );

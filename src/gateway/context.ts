@@ -15,6 +15,7 @@ import type { PairingStore } from "../devices/pairing-store.ts";
 import type { NodePairingStore } from "../nodes/pairing-store.ts";
 import type { CommandPolicyConfig } from "../nodes/policy.ts";
 import type { NodeRegistry } from "../nodes/registry.ts";
+import type { PluginRegistry } from "../plugins/registry.ts";
 import type { ChannelManager } from "../channels/manager.ts";
 import type { Broadcaster } from "./broadcast.ts";
 import type { Connection } from "./connection.ts";
@@ -78,6 +79,8 @@ export interface GatewayServices {
   stateVersion(): StateVersion;
   /** Messaging channels: adapters, inbound routing, `send`, DM pairing. */
   channels: ChannelManager;
+  /** What the loaded plugins registered (absent when the plugin system is off). */
+  plugins?: PluginRegistry;
 }
 
 /** The context of one method call. */

@@ -9,6 +9,8 @@ import {
 import type { Connection } from "./connection.ts";
 import { TwoPhaseReply, type GatewayServices, type MethodTable } from "./context.ts";
 import type { DedupeCache, Outcome } from "./idempotency.ts";
+import type { PluginGatewayMethod } from "../plugins/api.ts";
+import { pluginMethodSpec } from "./plugin-host.ts";
 
 const SPECS: Record<string, MethodSpec> = METHODS;
 
@@ -30,11 +32,36 @@ export class Dispatcher {
     private readonly handlers: MethodTable,
     private readonly services: GatewayServices,
     private readonly dedupe: DedupeCache,
+    /** Gateway methods registered by plugins (`registerGatewayMethod`); built-in names win. */
+    private readonly pluginMethods: ReadonlyMap<string, PluginGatewayMethod> = new Map(),
   ) {}
 
   /** Names of the methods that have a handler. */
   methods(): string[] {
-    return Object.keys(this.handlers);
+    return [...Object.keys(this.handlers), ...[...this.pluginMethods.keys()].filter((m) => !(m in this.handlers))];
+  }
+
+  /**
+   * Calls a method in-process with operator rights (a plugin's `runtime.call`): params validated, no scope check,
+   * no connection (methods that answer a connection's own state fail); a two-phase method answers with its ack.
+   * @throws {GatewayError} unknown method, bad params, or the handler's error
+   */
+  async invoke(method: string, params: unknown = {}): Promise<unknown> {
+    const found = method === "connect" ? undefined : this.lookup(method);
+    if (!found) throw new GatewayError("INVALID_REQUEST", `unknown method: ${method}`);
+    const problem = firstError(found.spec.params, params);
+    if (problem) throw new GatewayError("INVALID_REQUEST", `invalid ${method} params: ${problem}`);
+    const result = await found.handler(params, { conn: undefined as unknown as Connection, services: this.services });
+    return result instanceof TwoPhaseReply ? result.ack : result;
+  }
+
+  /** The spec and handler of a method: built-in, else a plugin's. */
+  private lookup(method: string): { spec: MethodSpec; handler: MethodTable[string] } | undefined {
+    const spec = SPECS[method];
+    const handler = this.handlers[method];
+    if (spec && handler) return { spec, handler };
+    const plugin = this.pluginMethods.get(method);
+    return plugin && { spec: pluginMethodSpec(plugin), handler: (params) => plugin.handler(params as Record<string, unknown>) };
   }
 
   /** Handles one text frame from an open connection. */
@@ -77,10 +104,10 @@ export class Dispatcher {
   /** Checks everything before the handler and returns the call to make. */
   private authorize(conn: Connection, method: string, rawParams: unknown): () => Promise<Outcome> {
     const identity = conn.identity!;
-    const spec = SPECS[method];
-    const handler = this.handlers[method];
     if (method === "connect") throw new GatewayError("INVALID_REQUEST", "invalid request: already connected");
-    if (!spec || !handler) throw new GatewayError("INVALID_REQUEST", `unknown method: ${method}`);
+    const found = this.lookup(method);
+    if (!found) throw new GatewayError("INVALID_REQUEST", `unknown method: ${method}`);
+    const { spec, handler } = found;
     if (spec.role !== identity.role) throw new GatewayError("INVALID_REQUEST", `unauthorized role: ${identity.role}`);
     const listed = identity.methodAllowlist?.has(method);
     if (identity.methodAllowlist && !listed) {

@@ -28,6 +28,9 @@ import { heartbeatMethods } from "./methods/heartbeat.ts";
 import { sendMethods } from "./methods/send.ts";
 import { channelsMethods } from "./methods/channels.ts";
 import { webLoginMethods } from "./methods/web-login.ts";
+import { pluginsMethods } from "./methods/plugins.ts";
+import { loadGatewayPlugins, pluginRoutes, startPluginServices } from "./plugin-host.ts";
+import { defaultAccessPolicy } from "../channels/config.ts";
 import { pairingMethods } from "./methods/pairing.ts";
 import type { ChannelFactory } from "../channels/manager.ts";
 import { createGatewayHooks } from "./hooks.ts";
@@ -39,10 +42,10 @@ import { logsMethods } from "./methods/logs.ts";
 import { nodePairingMethods } from "./methods/node-pairing.ts";
 import { nodesMethods } from "./methods/nodes.ts";
 import { systemMethods } from "./methods/system.ts";
-import { resolveBindHost } from "./net.ts";
+import { isLoopbackAddress, resolveBindHost } from "./net.ts";
 import { AuthRateLimiter } from "./rate-limit.ts";
 import { startServer } from "./server.ts";
-import { createServices } from "./services.ts";
+import { createServices, workspaceOf } from "./services.ts";
 import { createSocketHandlers } from "./sockets.ts";
 import { resolveServerTls } from "./tls.ts";
 import { resolveGatewayToken } from "./token.ts";
@@ -83,7 +86,7 @@ const HANDLERS: MethodTable = {
   ...systemMethods, ...logsMethods, ...configMethods, ...devicesMethods, ...nodesMethods, ...nodePairingMethods,
   ...agentMethods, ...chatMethods, ...sessionsMethods,
   ...cronMethods, ...heartbeatMethods, ...sendMethods,
-  ...execApprovalsMethods, ...agentsFilesMethods, ...channelsMethods, ...webLoginMethods, ...pairingMethods,
+  ...execApprovalsMethods, ...agentsFilesMethods, ...channelsMethods, ...webLoginMethods, ...pluginsMethods, ...pairingMethods,
 };
 
 /** Starts a gateway from a loaded config. */
@@ -113,15 +116,28 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
       stateDir: paths.stateDir, enabled: config.canvasHost.enabled, liveReload: config.canvasHost.liveReload, auth: () => auth,
       trustedProxies: gw.trustedProxies, scheme: tls ? "https" : "http", fallbackHost: () => hostPort(host, port), log,
     });
-    const services = createServices({ loaded, db, log, logFile, host, canvas, channelFactories });
+    let dispatcher: Dispatcher | undefined;
+    const workspace = workspaceOf(loaded);
+    const plugins = await loadGatewayPlugins({
+      loaded, workspace, log,
+      call: async (method, params) => {
+        if (!dispatcher) throw new Error("the gateway is still starting");
+        return dispatcher.invoke(method, params);
+      },
+    });
+    const services = createServices({ loaded, db, log, logFile, host, canvas, channelFactories, plugins: plugins.registry });
     const hooks = createGatewayHooks(services, config, auth.token);
-    const dispatcher = new Dispatcher(HANDLERS, services, new DedupeCache());
+    dispatcher = new Dispatcher(HANDLERS, services, new DedupeCache(), plugins.registry.methods);
     const hardBytes = gw.maxBufferedBytes * 2;
     let ready = false;
     const server: Server<SocketData> = startServer({
       host, port: gw.port, maxPayload: gw.maxPayload, backpressureLimit: hardBytes + gw.maxPayload,
       ...(tls && { tls: { cert: tls.cert, key: tls.key } }),
-      app: createHttpApp({ version: VERSION, startedAt: services.startedAt, isReady: () => ready, mounts: [canvas.routes, hooks, services.channels.routes, createControlUiRoutes({ load: createUiBundleLoader() })].filter((r) => r !== null) }),
+      app: createHttpApp({ version: VERSION, startedAt: services.startedAt, isReady: () => ready, mounts: [
+        canvas.routes, hooks, services.channels.routes,
+        pluginRoutes(plugins.registry, { token: () => auth.token, loopbackBind: isLoopbackAddress(host), trustedProxies: gw.trustedProxies }),
+        createControlUiRoutes({ load: createUiBundleLoader() }),
+      ].filter((r) => r !== null) }),
       classifyUpgrade: createUpgradeClassifier({
         trustedProxies: () => gw.trustedProxies, admitsReload: canvas.admitsReload, allowedOrigins: () => gw.controlUi.allowedOrigins,
         onOriginRefused: (origin, ip) => log.warn("websocket refused: origin not allowed", { origin, ip }),
@@ -144,8 +160,14 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
     port = server.port ?? gw.port;
     services.listen = { host, port };
     const stopTimers = startMaintenance(services, gw);
+    const stopPluginServices = await startPluginServices(plugins.registry, { stateDir: paths.stateDir, workspaceDir: workspace }, log);
+    for (const channel of plugins.registry.channels) {
+      services.channels.registerFactory(channel.id, channel.factory as ChannelFactory);
+      void services.channels.startAccount({ channel: channel.id, accountId: "default", enabled: true, configured: true, policy: defaultAccessPolicy(), options: { accountId: "default", ...channel.options } });
+    }
     ready = true;
     await startAutomation(services);
+    void plugins.registry.hooks.emit("gateway_start", { port });
     // Channels connect in the background: a slow or failing channel never holds up the gateway.
     void services.channels.start();
     const url = `${tls ? "wss" : "ws"}://${hostPort(host, port)}`;
@@ -158,7 +180,10 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
       stopping ??= (async () => {
         ready = false;
         stopTimers();
+        await plugins.registry.hooks.emit("gateway_stop", { reason });
+        await stopPluginServices();
         await services.channels.stop();
+        plugins.registry.close();
         await stopAutomation(services, services.lanes);
         services.execApprovals.close();
         runningCanvas.close();

@@ -3,7 +3,9 @@ import type { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { AgentService } from "../agent/agent-service.ts";
 import { readIdentity } from "../agent/identity.ts";
-import { createProviderRegistry } from "../agent/providers/registry.ts";
+import { createProviderRegistry, type ProviderRegistry } from "../agent/providers/registry.ts";
+import type { PluginRegistry } from "../plugins/registry.ts";
+import { pluginTools } from "./plugin-host.ts";
 import { RunRegistry } from "../agent/run-registry.ts";
 import { ExecApprovals } from "../agent/approvals/service.ts";
 import { cronTool } from "../agent/tools/cron-tool.ts";
@@ -45,17 +47,30 @@ export interface ServiceInputs {
   canvas: CanvasHost;
   /** Channel adapter factories replacing the built-in ones (tests). */
   channelFactories?: Record<string, ChannelFactory>;
+  /** What the loaded plugins registered. */
+  plugins?: PluginRegistry;
+}
+
+/** The agent workspace of a config (`agents.defaults.workspace`, else `<state>/workspace`). */
+export function workspaceOf(loaded: LoadedConfig): string {
+  return loaded.config.agents.defaults.workspace ?? join(loaded.paths.stateDir, "workspace");
+}
+
+/** A provider registry that answers plugin providers' ids first. */
+function withPluginProviders(base: ProviderRegistry, plugins: PluginRegistry | undefined): ProviderRegistry {
+  if (!plugins?.providers.size) return base;
+  return { ...base, get: (id) => plugins.providers.get(id) ?? base.get(id) };
 }
 
 /** Creates the services; `listen.port` is updated once the server is bound. */
-export function createServices({ loaded, db, log, logFile, host, canvas, channelFactories }: ServiceInputs): GatewayServices {
+export function createServices({ loaded, db, log, logFile, host, canvas, channelFactories, plugins }: ServiceInputs): GatewayServices {
   const { config, paths, authMode } = loaded;
   const bootId = crypto.randomUUID();
   const registry = new ConnectionRegistry();
   const presence = new PresenceRegistry(VERSION, bootId);
   const health = new HealthMonitor();
   const broadcaster = new Broadcaster(registry);
-  const workspace = config.agents.defaults.workspace ?? join(paths.stateDir, "workspace");
+  const workspace = workspaceOf(loaded);
   ensureWorkspace(workspace);
   const sessions = new SessionStore(db);
   const lanes = new SessionLanes({
@@ -73,9 +88,16 @@ export function createServices({ loaded, db, log, logFile, host, canvas, channel
   });
   for (const tool of [webFetchTool(), ...sessionsTools(sessions), messageTool({ send: (p) => channels.send(p) })]) tools.register(tool);
   if (execConfig.enabled) tools.register(execTool({ approvals: execApprovals, ...execConfig }));
+  for (const tool of plugins ? pluginTools(plugins) : []) {
+    try {
+      tools.register(tool);
+    } catch (e) {
+      log.warn("plugin tool not registered", { tool: tool.name, group: tool.group, error: (e as Error).message });
+    }
+  }
   const agent = new AgentService({
     config, workspace, sessions, lanes, runs, tools, log: log.child("agent"),
-    providers: createProviderRegistry({ config }),
+    providers: withPluginProviders(createProviderRegistry({ config }), plugins), ...(plugins && { hooks: plugins.hooks }),
     sink: runEventSink(registry, broadcaster), audience: toolEventAudience(registry),
   });
   const systemEvents: string[] = [];
@@ -87,6 +109,7 @@ export function createServices({ loaded, db, log, logFile, host, canvas, channel
   const channels = ChannelManager.fromConfig(config, loaded.env, {
     pairing: new ChannelPairingStore(db), agent, log: log.child("channels"), factories: channelFactories,
     authStore: (channel, accountId) => createChannelAuthStore(db, channel, accountId), mediaDir: join(paths.stateDir, "media"),
+    ...(plugins && { plugins: { hooks: plugins.hooks, commands: plugins.commands } }),
     session: () => ({ dmScope: config.session.dmScope, mainKey: config.session.mainKey }),
   });
   return {
@@ -99,6 +122,6 @@ export function createServices({ loaded, db, log, logFile, host, canvas, channel
     canvas: { capabilities: canvas.capabilities, hostUrl: canvas.hostUrl },
     execApprovals,
     stateVersion: () => ({ presence: presence.version, health: health.version }),
-    channels,
+    channels, ...(plugins && { plugins }),
   };
 }

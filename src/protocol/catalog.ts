@@ -26,6 +26,7 @@ import * as send from "./methods/send.ts";
 import * as channels from "./methods/channels.ts";
 import * as chpair from "./methods/pairing.ts";
 import * as web from "./methods/web-login.ts";
+import * as plugins from "./methods/plugins.ts";
 import * as files from "./methods/agents-files.ts";
 
 /** How a method treats `params.idempotencyKey`: required and deduped, or deduped when given. */
@@ -129,6 +130,7 @@ export const METHODS = {
   "channels.status": { params: channels.ChannelsStatusParams, result: channels.ChannelsStatusResult, role: "operator", scope: "operator.read", summary: "Every configured channel account with its connection state." },
   "channels.logout": { params: channels.ChannelsLogoutParams, result: channels.ChannelsLogoutResult, role: "operator", scope: "operator.admin", summary: "Stop a channel account and clear its login state." },
   "web.login.start": { params: web.WebLoginStartParams, result: web.WebLoginStartResult, role: "operator", scope: "operator.admin", summary: "Start a QR login (WhatsApp): the first QR to scan, or connected when already linked." },
+  "plugins.list": { params: plugins.PluginsListParams, result: plugins.PluginsListResult, role: "operator", scope: "operator.read", summary: "Plugins found, what each registered, and why one did not load." },
   "web.login.wait": { params: web.WebLoginWaitParams, result: web.WebLoginWaitResult, role: "operator", scope: "operator.admin", summary: "Wait for a QR login: connected, a new QR, or why it ended." },
   "pairing.list": { params: chpair.PairingListParams, result: chpair.PairingListResult, role: "operator", scope: "operator.pairing", summary: "Pending DM pairing codes of channel senders." },
   "pairing.approve": { params: chpair.PairingApproveParams, result: chpair.PairingApproveResult, role: "operator", scope: "operator.pairing", summary: "Approve a channel sender's DM pairing code." },

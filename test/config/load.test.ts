@@ -39,6 +39,7 @@ const DEFAULTS = {
   cron: { enabled: true },
   hooks: { enabled: false, path: "/hooks", allowRequestSessionKey: false },
   channels: {},
+  plugins: { enabled: true, allow: [], deny: [], load: { paths: [] }, entries: {} },
 };
 
 /** Runs `fn` and returns the ConfigError it throws. */

@@ -1,0 +1,17 @@
+/**
+ * @module The plugins compiled into the binary (`src/extensions/*`): each manifest and module behind a literal lazy
+ * import, so the binary carries them and none is evaluated unless that plugin is enabled (bundled plugins are off
+ * by default: `plugins.entries.<id>.enabled: true` turns one on).
+ */
+import type { PluginManifest } from "./manifest.ts";
+
+/** One bundled plugin. */
+export interface BundledPlugin {
+  manifest(): Promise<PluginManifest>;
+  module(): Promise<unknown>;
+}
+
+const json = async (load: Promise<{ default: unknown }>) => (await load).default as PluginManifest;
+
+/** Bundled plugins by id. */
+export const BUNDLED_PLUGINS: Record<string, BundledPlugin> = {};
