@@ -2,13 +2,15 @@
  * WebChat in headless Chromium against a real gateway and the loopback Anthropic fake: first load
  * creates a device identity and connects; a reply streams token by token; stop mid-stream; a reload
  * shows history with the same device; model output with HTML renders as text; after a dropped
- * connection it reconnects and fetches the history again; screenshots.
+ * connection it reconnects and fetches the history again; images attached with the file input or
+ * pasted go to the model and show in the conversation; screenshots.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { agentConfig, hold, startFake } from "../helpers/agent.ts";
 import { launchBrowser, pageDeviceId, screenshot, VIEWPORTS, waitForConnection } from "../helpers/browser.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";
+import { solidPng } from "../helpers/images.ts";
 import type { SseFake } from "../fakes/sse-fake-server.ts";
 import { TestSocket } from "../helpers/ws-client.ts";
 
@@ -140,5 +142,52 @@ describe("WebChat in a browser", () => {
     await waitForConnection(page, "connected");
     await page.locator('.messages li[data-role="assistant"]', { hasText: "written while you were away" }).waitFor();
     expect(await pageDeviceId(page)).toBe(deviceId);
+  });
+
+  it("should send an image attached with the file input, after a refused file and a removed paste, and show it in the conversation", async () => {
+    const blue = solidPng(24, 24, [40, 120, 220]);
+    const red = solidPng(24, 24, [220, 40, 40]);
+    await page.locator("input.attach-input").setInputFiles([
+      { name: "blue.png", mimeType: "image/png", buffer: blue },
+      { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not an image") },
+    ]);
+    const previews = page.locator(".attachments li");
+    await previews.first().waitFor();
+    await expect(page.locator(".composer-error").textContent()).resolves.toBe("notes.txt is not a PNG, JPEG, GIF or WebP image");
+    // A pasted image joins the tray, and its remove button takes it out again.
+    await page.evaluate(`(() => {
+      const bytes = Uint8Array.from(atob(${JSON.stringify(red.toString("base64"))}), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], "red.png", { type: "image/png" }));
+      document.querySelector(".composer-input").dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    })()`);
+    await previews.nth(1).waitFor();
+    await screenshot(page, "chat-attachments-desktop");
+    await page.locator('.attachments button[aria-label="remove red.png"]').click();
+    await expect(previews.count()).resolves.toBe(1);
+
+    fake.script({ text: ["A blue square."] });
+    await send("what colour is this?");
+    await page.locator('.messages li[data-role="assistant"][data-state="final"]', { hasText: "A blue square." }).waitFor();
+    const [image, text] = fake.requests.at(-1)!.body.messages.at(-1).content;
+    expect(image).toEqual({ type: "image", source: { type: "base64", media_type: "image/png", data: blue.toString("base64") } });
+    expect(text.text).toEndWith("what colour is this?");
+
+    const mine = page.locator('.messages li[data-role="user"]').last();
+    expect(await mine.locator(".body").textContent()).toBe("what colour is this?");
+    const thumb = mine.locator("img.thumb");
+    expect(await thumb.getAttribute("src")).toBe(`data:image/png;base64,${blue.toString("base64")}`);
+    expect(await thumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(24);
+    await expect(page.locator(".attachments").isHidden()).resolves.toBe(true);
+    await screenshot(page, "chat-image-desktop");
+  });
+
+  it("should show the image of a history message as a placeholder with its size after a reload", async () => {
+    await page.reload();
+    await waitForConnection(page, "connected");
+    const mine = page.locator('.messages li[data-role="user"]', { hasText: "what colour is this?" });
+    await mine.waitFor();
+    expect(await mine.locator(".thumb.omitted").textContent()).toBe(`image · ${solidPng(24, 24, [40, 120, 220]).length} B`);
+    expect(await mine.locator("img").count()).toBe(0);
   });
 });

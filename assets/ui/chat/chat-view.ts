@@ -1,10 +1,12 @@
 /**
  * @module The WebChat page: session picker (`sessions.list`), history (`chat.history`, fetched
- * again after a reconnect or a seq gap), send (`chat.send`) with the reply streamed from `chat`
- * events, and stop (`chat.abort`).
+ * again after a reconnect or a seq gap), send (`chat.send`, with attached or pasted images) with
+ * the reply streamed from `chat` events, and stop (`chat.abort`).
  */
 import { h } from "../lib/dom.ts";
 import type { GatewayConnection, GatewayEvent, Hello } from "../lib/gateway-client.ts";
+import { AttachmentTray, toAttachment } from "./attachment-tray.ts";
+import { DEFAULT_MAX_ATTACHMENT_BYTES } from "./images.ts";
 import { Transcript, textOf, type ChatMessage } from "./messages.ts";
 
 const LAST_SESSION_KEY = "mayros.chat.session";
@@ -13,7 +15,11 @@ const LAST_SESSION_KEY = "mayros.chat.session";
 export class ChatView {
   readonly transcript = new Transcript();
   readonly picker = h("select", { class: "session-picker", "aria-label": "session", onchange: () => this.switchTo(this.picker.value) });
-  readonly input = h("textarea", { class: "composer-input", rows: 2, placeholder: "Message", "aria-label": "message", onkeydown: (ev: Event) => this.onKey(ev as KeyboardEvent) });
+  readonly tray = new AttachmentTray((message) => { this.error.textContent = message; });
+  readonly input = h("textarea", {
+    class: "composer-input", rows: 2, placeholder: "Message", "aria-label": "message",
+    onkeydown: (ev: Event) => this.onKey(ev as KeyboardEvent), onpaste: (ev: Event) => this.tray.onPaste(ev as ClipboardEvent),
+  });
   readonly sendButton = h("button", { type: "submit", class: "primary send" }, "Send");
   readonly stopButton = h("button", { type: "button", class: "stop", hidden: true, onclick: () => void this.stop() }, "Stop");
   readonly error = h("p", { class: "error composer-error", role: "alert" });
@@ -23,7 +29,7 @@ export class ChatView {
 
   constructor(private readonly conn: GatewayConnection, badge: HTMLElement) {
     const form = h("form", { class: "composer", onsubmit: (ev: Event) => { ev.preventDefault(); void this.send(); } },
-      this.input, this.sendButton, this.stopButton);
+      this.tray.button, this.tray.input, this.input, this.sendButton, this.stopButton);
     this.main = h("main", { class: "chat" },
       h("header", { class: "chat-header" },
         h("h1", {}, "Mayros"),
@@ -31,13 +37,14 @@ export class ChatView {
         h("button", { type: "button", class: "new-session", onclick: () => this.newSession() }, "New"),
         h("nav", {}, h("a", { href: "/" }, "Control")),
         badge),
-      this.transcript.el, this.error, form);
+      this.transcript.el, this.error, this.tray.previews, form);
     conn.onReady((hello) => void this.ready(hello));
     conn.onGap(() => void this.loadHistory());
     conn.onEvent((e) => this.onEvent(e));
   }
 
   private async ready(hello: Hello): Promise<void> {
+    this.tray.maxBytes = hello.policy.attachments?.maxBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES;
     const requested = new URLSearchParams(location.search).get("session");
     this.sessionKey ||= requested ?? localStorage.getItem(LAST_SESSION_KEY) ?? hello.snapshot.sessionDefaults?.mainSessionKey ?? "agent:main:main";
     await Promise.all([this.loadSessions(), this.loadHistory()]);
@@ -93,15 +100,22 @@ export class ChatView {
 
   private async send(): Promise<void> {
     const message = this.input.value.trim();
-    if (!message || this.conn.state.kind !== "connected") return;
+    if (this.conn.state.kind !== "connected") return;
+    if (!message) {
+      // chat.send needs text; images go with it.
+      if (this.tray.size > 0) this.error.textContent = "Add a message to send with the images.";
+      return;
+    }
+    const images = this.tray.take();
     const runId = crypto.randomUUID();
     this.input.value = "";
     this.error.textContent = "";
-    this.transcript.addUser(message);
+    this.transcript.addUser(message, images.map((i) => i.block));
     this.transcript.updateRun(runId, "pending");
     this.setRun(runId);
     try {
-      await this.conn.request("chat.send", { sessionKey: this.sessionKey, message, idempotencyKey: runId });
+      const attachments = images.map(toAttachment);
+      await this.conn.request("chat.send", { sessionKey: this.sessionKey, message, idempotencyKey: runId, ...(attachments.length > 0 && { attachments }) });
     } catch (err) {
       this.transcript.updateRun(runId, "error", undefined, (err as Error).message);
       this.setRun(null);

@@ -1,15 +1,17 @@
 /**
  * @module The WebChat transcript: history messages and live runs as bubbles. A run's bubble is
  * found by `data-run-id` and re-rendered from each `chat` event (a delta carries the whole text so
- * far), so the reply grows token by token; markdown is rendered with the safe renderer.
+ * far), so the reply grows token by token; markdown is rendered with the safe renderer. A user
+ * bubble shows its images above the text.
  */
 import { h } from "../lib/dom.ts";
 import { renderMarkdown } from "../lib/markdown-dom.ts";
+import { imageRow, type ImageBlock } from "./images.ts";
 
 /** A transcript message as `chat.history` and `chat` events carry it. */
 export interface ChatMessage {
   role: string;
-  content?: Array<{ type: string; text?: string; name?: string; omitted?: boolean }> | string;
+  content?: Array<{ type: string; text?: string; name?: string; omitted?: boolean; mediaType?: string; data?: string; bytes?: number }> | string;
   timestamp?: number;
 }
 
@@ -21,6 +23,11 @@ export function textOf(message: ChatMessage | undefined): string {
   if (!message?.content) return "";
   if (typeof message.content === "string") return message.content;
   return message.content.filter((b) => b.type === "text").map((b) => b.text ?? "").join("");
+}
+
+function imagesOf(message: ChatMessage): ImageBlock[] {
+  if (typeof message.content === "string" || !message.content) return [];
+  return message.content.filter((b): b is ImageBlock => b.type === "image");
 }
 
 function toolNote(message: ChatMessage): string {
@@ -37,7 +44,7 @@ export class Transcript {
   showHistory(messages: ChatMessage[]): void {
     this.el.replaceChildren();
     for (const m of messages) {
-      if (m.role === "user") this.addUser(textOf(m).replace(STAMP, ""));
+      if (m.role === "user") this.addUser(textOf(m).replace(STAMP, ""), imagesOf(m));
       else if (m.role === "assistant") {
         const text = textOf(m);
         if (text) this.bubble("assistant", text, "final");
@@ -48,10 +55,12 @@ export class Transcript {
     this.scroll();
   }
 
-  /** Adds the user's own message. */
-  addUser(text: string): void {
+  /** Adds the user's own message, with its images. */
+  addUser(text: string, images: readonly ImageBlock[] = []): void {
     this.el.querySelector(".empty")?.remove();
-    this.bubble("user", text, "final");
+    const li = this.bubble("user", text, "final");
+    const row = imageRow(images);
+    if (row) li.prepend(row);
     this.scroll();
   }
 

@@ -26,3 +26,10 @@ export function short(id: string | undefined): string {
 export function count(n: number | undefined): string {
   return typeof n === "number" ? n.toLocaleString() : "–";
 }
+
+/** A byte count for people: `512 B`, `12 KB`, `4.8 MB` (decimal units, like the gateway's limits). */
+export function bytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1_000_000) return `${Math.round(n / 1000)} KB`;
+  return `${(n / 1_000_000).toFixed(1)} MB`;
+}

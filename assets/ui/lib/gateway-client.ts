@@ -29,7 +29,7 @@ export interface Hello {
     sessionDefaults?: { defaultAgentId: string; mainKey: string; mainSessionKey: string };
   };
   auth?: { deviceToken?: string; role?: string; scopes?: string[]; method?: string };
-  policy: { tickIntervalMs: number };
+  policy: { tickIntervalMs: number; attachments?: { maxBytes: number; maxImageBytes: number } };
 }
 
 /** Where the connection stands. */
