@@ -3,6 +3,7 @@
  * send path that never trusts `ws.send()` blindly (bun.md §7): droppable events are skipped past the
  * soft buffer limit and the socket is closed "slow consumer" past the hard one.
  */
+import type { GatewayStats } from "./stats.ts";
 import type { ServerWebSocket } from "bun";
 import { CloseCode, type ClientInfo, type ErrorShape, type ProtocolVersion, type Role, type StateVersion } from "../protocol/index.ts";
 
@@ -75,6 +76,8 @@ export class Connection {
     readonly ws: ServerWebSocket<SocketData>,
     private readonly limits: SendLimits,
     private readonly onSlow: (conn: Connection, buffered: number) => void,
+    /** The gateway's frame counters. */
+    private readonly stats?: Pick<GatewayStats, "framesOut" | "eventsDropped">,
   ) {}
 
   get id(): string { return this.ws.data.connId; }
@@ -91,6 +94,7 @@ export class Connection {
     const result = this.ws.send(text);
     // 0 means Bun dropped it: never lose a frame silently, treat it as a slow consumer.
     if (result === 0) return this.closeSlow(buffered);
+    if (this.stats) this.stats.framesOut += 1;
     return true;
   }
 
@@ -99,6 +103,7 @@ export class Connection {
     const seq = ++this.seq;
     if (!this.sendText(eventFrameText(event, payloadJson, seq, stateVersion), droppable)) {
       this.droppedEvents++;
+      if (this.stats) this.stats.eventsDropped += 1;
       return false;
     }
     return true;

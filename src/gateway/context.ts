@@ -16,6 +16,7 @@ import type { NodePairingStore } from "../nodes/pairing-store.ts";
 import type { CommandPolicyConfig } from "../nodes/policy.ts";
 import type { NodeRegistry } from "../nodes/registry.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
+import type { GatewayStats } from "./stats.ts";
 import type { ChannelManager } from "../channels/manager.ts";
 import type { Broadcaster } from "./broadcast.ts";
 import type { Connection } from "./connection.ts";
@@ -79,6 +80,8 @@ export interface GatewayServices {
   stateVersion(): StateVersion;
   /** Messaging channels: adapters, inbound routing, `send`, DM pairing. */
   channels: ChannelManager;
+  /** Frame, event and method counters for `/metrics`. */
+  stats: GatewayStats;
   /** What the loaded plugins registered (absent when the plugin system is off). */
   plugins?: PluginRegistry;
 }

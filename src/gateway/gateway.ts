@@ -117,6 +117,7 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
       trustedProxies: gw.trustedProxies, scheme: tls ? "https" : "http", fallbackHost: () => hostPort(host, port), log,
     });
     let dispatcher: Dispatcher | undefined;
+    let running: GatewayServices | undefined;
     const workspace = workspaceOf(loaded);
     const plugins = await loadGatewayPlugins({
       loaded, workspace, log,
@@ -124,8 +125,10 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
         if (!dispatcher) throw new Error("the gateway is still starting");
         return dispatcher.invoke(method, params);
       },
+      gatewayStats: () => running?.stats.snapshot(running.registry.size, running.channels.status().map(({ channel, accountId, state }) => ({ channel, accountId, state }))),
     });
     const services = createServices({ loaded, db, log, logFile, host, canvas, channelFactories, plugins: plugins.registry });
+    running = services;
     const hooks = createGatewayHooks(services, config, auth.token);
     dispatcher = new Dispatcher(HANDLERS, services, new DedupeCache(), plugins.registry.methods);
     const hardBytes = gw.maxBufferedBytes * 2;

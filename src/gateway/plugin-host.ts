@@ -10,7 +10,7 @@ import type { LoadedConfig } from "../config/index.ts";
 import { createConfigService } from "../config/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import { openDatabase } from "../store/db.ts";
-import type { PluginGatewayMethod, PluginServiceContext } from "../plugins/api.ts";
+import type { GatewayStatsSnapshot, PluginGatewayMethod, PluginServiceContext } from "../plugins/api.ts";
 import { loadPlugins, type LoadedPlugins, type PluginsSection } from "../plugins/loader.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
 import type { Tool } from "../agent/tools/registry.ts";
@@ -21,7 +21,11 @@ import { clientOrigin } from "./net.ts";
 type ServerEnv = { server?: { requestIP(req: Request): { address: string } | null } } | undefined;
 
 /** Loads the configured plugins for a gateway; `call` runs a gateway method in-process (bound once the dispatcher exists). */
-export async function loadGatewayPlugins(o: { loaded: LoadedConfig; workspace: string; log: Logger; call(method: string, params?: Record<string, unknown>): Promise<unknown> }): Promise<LoadedPlugins> {
+export async function loadGatewayPlugins(o: {
+  loaded: LoadedConfig; workspace: string; log: Logger;
+  call(method: string, params?: Record<string, unknown>): Promise<unknown>;
+  gatewayStats(): GatewayStatsSnapshot | undefined;
+}): Promise<LoadedPlugins> {
   const configService = createConfigService(o.loaded);
   return loadPlugins(o.loaded.config.plugins as PluginsSection, {
     stateDir: o.loaded.paths.stateDir, workspaceDir: o.workspace, config: o.loaded.config,
@@ -29,6 +33,7 @@ export async function loadGatewayPlugins(o: { loaded: LoadedConfig; workspace: s
     readConfig: () => configService.get().config,
     patchConfig: async (patch) => { configService.write("patch", JSON.stringify(patch), configService.get().hash); },
     call: o.call,
+    gatewayStats: () => o.gatewayStats(),
   });
 }
 

@@ -17,6 +17,9 @@ export class ConnectionRegistry {
   /** Every connection, in any state. */
   values(): IterableIterator<Connection> { return this.all.values(); }
 
+  /** How many connections there are, in any state. */
+  get size(): number { return this.all.size; }
+
   /** Counts by role, plus sockets still in the handshake. */
   counts(): { operators: number; nodes: number; pending: number } {
     let operators = 0, nodes = 0, pending = 0;

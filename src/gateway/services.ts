@@ -6,6 +6,7 @@ import { readIdentity } from "../agent/identity.ts";
 import { createProviderRegistry, type ProviderRegistry } from "../agent/providers/registry.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
 import { pluginTools } from "./plugin-host.ts";
+import { GatewayStats } from "./stats.ts";
 import { RunRegistry } from "../agent/run-registry.ts";
 import { ExecApprovals } from "../agent/approvals/service.ts";
 import { cronTool } from "../agent/tools/cron-tool.ts";
@@ -122,6 +123,6 @@ export function createServices({ loaded, db, log, logFile, host, canvas, channel
     canvas: { capabilities: canvas.capabilities, hostUrl: canvas.hostUrl },
     execApprovals,
     stateVersion: () => ({ presence: presence.version, health: health.version }),
-    channels, ...(plugins && { plugins }),
+    channels, stats: new GatewayStats(), ...(plugins && { plugins }),
   };
 }

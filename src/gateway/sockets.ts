@@ -59,7 +59,7 @@ export function createSocketHandlers(deps: SocketDeps): SocketHandlers {
   return {
     open(ws) {
       if (ws.data.kind === "reload") return void deps.reloadHub.subscribe(ws);
-      const conn = new Connection(ws, deps.limits(), onSlow);
+      const conn = new Connection(ws, deps.limits(), onSlow, s.stats);
       connOf.set(ws, conn);
       s.registry.add(conn);
       conn.sendUnsequencedEvent("connect.challenge", { nonce: conn.nonce, ts: Date.now(), capabilities: [] });
@@ -72,6 +72,7 @@ export function createSocketHandlers(deps: SocketDeps): SocketHandlers {
       const conn = connOf.get(ws);
       if (!conn || conn.state === "closed") return;
       conn.awaitingPong = false;
+      s.stats.framesIn += 1;
       if (typeof message !== "string") {
         if (conn.state === "handshake") conn.close(CloseCode.POLICY_VIOLATION, "invalid frame: binary frames are not supported");
         return;

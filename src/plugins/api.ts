@@ -192,6 +192,26 @@ export interface PluginRuntime {
   patchConfig(patch: Record<string, unknown>): Promise<void>;
   /** Calls a gateway method in-process with full operator rights (for CLI commands and services). */
   call(method: string, params?: Record<string, unknown>): Promise<unknown>;
+  /** The gateway's counters (in the gateway; undefined in the CLI). */
+  gatewayStats(): GatewayStatsSnapshot | undefined;
+}
+
+/** The gateway's own counters, for metrics. */
+export interface GatewayStatsSnapshot {
+  /** Open WebSocket connections (any state). */
+  connections: number;
+  /** Text frames received from clients. */
+  framesIn: number;
+  /** Frames sent to clients. */
+  framesOut: number;
+  /** Droppable events skipped for slow clients. */
+  eventsDropped: number;
+  /** Upper bounds (ms) of the latency buckets; `methods[].buckets` has one more entry, for +Inf. */
+  latencyBucketsMs: number[];
+  /** Per method: calls, failed calls, total ms, and non-cumulative bucket counts. */
+  methods: Array<{ method: string; count: number; errors: number; sumMs: number; buckets: number[] }>;
+  /** Every channel account's connection state. */
+  channels: Array<{ channel: string; accountId: string; state: string }>;
 }
 
 /** What `register(api)` gets. */

@@ -9,7 +9,7 @@ import { Type } from "@sinclair/typebox";
 import { join } from "node:path";
 import type { Database } from "bun:sqlite";
 import type {
-  ChannelAdapter, MayrosPluginApi, ModelProvider, PluginCliRegistrar, PluginCommand, PluginGatewayMethod,
+  ChannelAdapter, GatewayStatsSnapshot, MayrosPluginApi, ModelProvider, PluginCliRegistrar, PluginCommand, PluginGatewayMethod,
   PluginHttpRoute, PluginLogger, PluginRuntime, PluginService, PluginTool,
 } from "./api.ts";
 import { PLUGIN_HOOK_NAMES } from "./api.ts";
@@ -43,6 +43,8 @@ export interface PluginHostDeps {
   readConfig(): unknown;
   patchConfig(patch: Record<string, unknown>): Promise<void>;
   call(method: string, params?: Record<string, unknown>): Promise<unknown>;
+  /** The gateway's counters (absent in the CLI). */
+  gatewayStats?(): GatewayStatsSnapshot | undefined;
 }
 
 /** Everything registered by every loaded plugin. */
@@ -86,6 +88,7 @@ export class PluginRegistry {
       readConfig: () => this.deps.readConfig(),
       patchConfig: (patch) => this.deps.patchConfig(patch),
       call: (method, params) => this.deps.call(method, params),
+      gatewayStats: () => this.deps.gatewayStats?.(),
     };
     const unique = <T>(kind: string, name: string, taken: boolean, add: () => T): T => {
       if (taken) throw new Error(`${id}: ${kind} ${name} is already registered`);
