@@ -7,7 +7,8 @@ import { VERSION } from "../version.ts";
 import { CliError, ExitCode } from "./errors.ts";
 import { printJson, printLines } from "./output.ts";
 
-interface GatewayFlags {
+/** The flags of `mayros gateway`. */
+export interface GatewayFlags {
   port?: string;
   bind?: string;
   token?: string;
@@ -30,7 +31,11 @@ export function registerGatewayCommand(program: Command): void {
     .action(runGateway);
 }
 
-async function runGateway(flags: GatewayFlags): Promise<void> {
+/**
+ * Runs the gateway until SIGINT/SIGTERM.
+ * @throws {CliError} exit 2 for a bad flag or config, 1 when the gateway cannot start
+ */
+export async function runGateway(flags: GatewayFlags): Promise<void> {
   const port = flags.port === undefined ? undefined : parsePort(flags.port);
   let loaded;
   try {
