@@ -2,12 +2,15 @@
  * Image attachments end to end, against a real gateway and the loopback model fakes: `chat.send`
  * with an image → the Anthropic request carries a base64 image block before the text → the
  * transcript keeps it, `chat.history` shows it without its data, and the next turn sends it again;
- * `agent` with an image → an OpenAI `image_url` data URL; refusals name the attachment's field and
+ * messages merged into one turn (queue mode collect) bring all their images; `agent` with an image
+ * → an OpenAI `image_url` data URL; refusals name the attachment's field and
  * start no model call; hello-ok v4 advertises the limits.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { limits } from "../../src/protocol/index.ts";
-import { chatEvents, resultProblem, startAgentHarness, startAgentRun, type AgentHarness, type FakeProvider } from "../helpers/agent.ts";
+import {
+  chatEvents, hold, nextAssistant, resultProblem, startAgentHarness, startAgentRun, type AgentHarness, type FakeProvider,
+} from "../helpers/agent.ts";
 import { IMAGE_HEADS, imageAttachment, solidPng } from "../helpers/images.ts";
 import type { TestSocket } from "../helpers/ws-client.ts";
 
@@ -16,11 +19,11 @@ const png = solidPng(16, 16);
 const png64 = png.toString("base64");
 const jpeg64 = IMAGE_HEADS["image/jpeg"].toString("base64");
 
-/** A gateway on a fake of `provider` and an admin socket, for the surrounding describe block. */
-function harness(provider: FakeProvider): { h: AgentHarness; sock: TestSocket } {
+/** A gateway on a fake of `provider` (config sections `extra`) and an admin socket, for the surrounding describe block. */
+function harness(provider: FakeProvider, extra: Record<string, unknown> = {}): { h: AgentHarness; sock: TestSocket } {
   const t = {} as { h: AgentHarness; sock: TestSocket };
   beforeAll(async () => {
-    t.h = await startAgentHarness(provider);
+    t.h = await startAgentHarness(provider, extra);
     t.sock = await t.h.connect();
   });
   afterAll(async () => {
@@ -30,7 +33,8 @@ function harness(provider: FakeProvider): { h: AgentHarness; sock: TestSocket } 
 }
 
 describe("chat.send with images (Anthropic)", () => {
-  const t = harness("anthropic");
+  // A short debounce, so merged turns start quickly.
+  const t = harness("anthropic", { messages: { queue: { debounceMs: 30 } } });
 
   it("should send the images as base64 image blocks before the text, keep them in the transcript and send them again next turn", async () => {
     const key = "agent:main:images";
@@ -76,6 +80,23 @@ describe("chat.send with images (Anthropic)", () => {
     expect(next).toHaveLength(3);
     expect(next[0].content.slice(0, 2)).toEqual([first, second]);
     expect(next[2].content).toHaveLength(1);
+  });
+
+  it("should bring the images of every message merged into one turn (queue mode collect)", async () => {
+    const key = "agent:main:images-collect";
+    const gate = hold();
+    t.h.fake.script({ text: ["Busy"], interrupt: { after: 1, action: "hold", until: gate.until } }, { text: ["Both seen."] });
+    await t.sock.request("chat.send", { sessionKey: key, message: "first", idempotencyKey: "merge-1" });
+    await nextAssistant(t.sock, "merge-1");
+    await t.sock.request("chat.send", { sessionKey: key, message: "second", attachments: [imageAttachment(png)], idempotencyKey: "merge-2" });
+    await t.sock.request("chat.send", { sessionKey: key, message: "third", attachments: [imageAttachment(IMAGE_HEADS["image/jpeg"], "image/jpeg")], idempotencyKey: "merge-3" });
+    gate.release();
+    await chatEvents(t.sock, "merge-1");
+    expect((await chatEvents(t.sock, "merge-3")).at(-1)!.state).toBe("final");
+    const content = t.h.fake.requests.at(-1)!.body.messages.at(-1).content;
+    expect(content.map((b: { type: string; source?: { media_type: string } }) => b.source?.media_type ?? b.type)).toEqual(["image/png", "image/jpeg", "text"]);
+    expect(content[2].text).toContain("second");
+    expect(content[2].text).toContain("third");
   });
 
   it("should refuse non-images, bad content and too many bytes, naming the field, and start no run", async () => {
