@@ -26,6 +26,7 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   cron: async () => (await import("./cron.ts")).registerCronCommand,
   channels: async () => (await import("./channels.ts")).registerChannelsCommand,
   pairing: async () => (await import("./pairing.ts")).registerPairingCommand,
+  plugins: async () => (await import("./plugins.ts")).registerPluginsCommand,
 };
 
 /**
