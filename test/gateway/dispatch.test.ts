@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "bun:test";
 import { GatewayError, type ErrorShape } from "../../src/protocol/index.ts";
 import type { Connection, Identity } from "../../src/gateway/connection.ts";
 import type { GatewayServices, MethodContext, MethodTable } from "../../src/gateway/context.ts";
+import { GatewayStats } from "../../src/gateway/stats.ts";
 import { Dispatcher, missingScopeError } from "../../src/gateway/dispatch.ts";
 import { DedupeCache } from "../../src/gateway/idempotency.ts";
 
@@ -73,6 +74,7 @@ beforeEach(() => {
   const log = (level: string) => (msg: string, fields?: Record<string, unknown>) => { logged.push({ level, msg, fields }); };
   services = {
     log: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
+    stats: new GatewayStats(),
   } as unknown as GatewayServices;
 });
 
