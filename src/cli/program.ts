@@ -27,6 +27,7 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   channels: async () => (await import("./channels.ts")).registerChannelsCommand,
   pairing: async () => (await import("./pairing.ts")).registerPairingCommand,
   plugins: async () => (await import("./plugins.ts")).registerPluginsCommand,
+  config: async () => (await import("./config.ts")).registerConfigCommand,
 };
 
 /**

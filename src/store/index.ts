@@ -5,5 +5,5 @@ export { MIGRATIONS } from "./migrations.ts";
 export type { Migration } from "./migrations.ts";
 export { settingsRepo } from "./settings.ts";
 export type { SettingsRepo } from "./settings.ts";
-export { acquireGatewayLock, LockHeldError } from "./lock.ts";
-export type { GatewayLock } from "./lock.ts";
+export { acquireGatewayLock, inspectGatewayLock, LockHeldError } from "./lock.ts";
+export type { GatewayLock, GatewayLockInfo } from "./lock.ts";

@@ -38,6 +38,31 @@ export function acquireGatewayLock(stateDir: string, port: number): GatewayLock 
   throw new Error(`could not take ${path}`);
 }
 
+/** What `gateway.lock` says, for `mayros doctor` and the CLI. */
+export interface GatewayLockInfo {
+  path: string;
+  /** The holder's pid, or null when the file is unreadable. */
+  pid: number | null;
+  /** The port the holder listens on, when recorded. */
+  port?: number;
+  /** Whether the holder still runs (false: a stale lock the next gateway takes over). */
+  alive: boolean;
+}
+
+/** Reads `<stateDir>/gateway.lock` without taking it; undefined when there is none. */
+export function inspectGatewayLock(stateDir: string): GatewayLockInfo | undefined {
+  const path = join(stateDir, "gateway.lock");
+  let data: { pid?: unknown; port?: unknown };
+  try {
+    data = JSON.parse(readFileSync(path, "utf8")) as typeof data;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    return { path, pid: null, alive: false };
+  }
+  const pid = typeof data.pid === "number" ? data.pid : null;
+  return { path, pid, ...(typeof data.port === "number" && { port: data.port }), alive: pid !== null && isAlive(pid) };
+}
+
 function readHolder(path: string): number | null {
   try {
     const pid = (JSON.parse(readFileSync(path, "utf8")) as { pid?: unknown }).pid;
