@@ -25,7 +25,7 @@ export const TARGETS = [
 ] as const;
 
 /** The commit being built, or "unknown" outside a git checkout. */
-function gitCommit(): string {
+export function gitCommit(): string {
   const result = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: ROOT, stdout: "pipe", stderr: "ignore" });
   return result.exitCode === 0 ? result.stdout.toString().trim() : "unknown";
 }

@@ -1,70 +1,92 @@
-/** The single-binary build: the host executable runs from an empty directory with its version, commit and embedded assets (A2UI host, control UI, WebChat). */
+/**
+ * The single-binary build: `build/compile.ts --host-only` writes the host executable and SHA256SUMS; a copy
+ * of it in an empty directory, with an empty HOME and no node_modules on PATH, prints its version and
+ * commit, runs the gateway, answers a connected `health` and serves its embedded pages (control UI,
+ * WebChat, A2UI host).
+ */
 import { afterAll, describe, expect, it } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
-import { freePort } from "../cli/spawn.ts";
-
-/** Resolves once `stream` has printed a line containing `text`. */
-async function waitForLine(stream: ReadableStream<Uint8Array>, text: string): Promise<void> {
-  let seen = "";
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) {
-    seen += decoder.decode(chunk, { stream: true });
-    if (seen.includes(text)) return;
-  }
-  throw new Error(`stream ended without "${text}": ${seen}`);
-}
+import { CliProcess, freePort, repoRoot } from "../cli/spawn.ts";
 
 const out = mkdtempSync(join(tmpdir(), "mayros-build-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
+const built = join(out, "mayros");
+
+/** PATH without any node_modules folder, so nothing of the source tree can be found through it. */
+const cleanPath = (process.env.PATH ?? "/usr/bin:/bin").split(delimiter).filter((p) => !p.includes("node_modules")).join(delimiter);
+
+/** Runs `binary args` with only PATH and HOME set, from `cwd`. */
+function spawnBinary(binary: string, args: string[], cwd: string, home: string): CliProcess {
+  return new CliProcess(Bun.spawn([binary, ...args], { cwd, env: { PATH: cleanPath, HOME: home }, stdin: "ignore", stdout: "pipe", stderr: "pipe" }));
+}
 
 describe("bun run build --host-only", () => {
-  it("should compile dist/mayros that prints its version and commit and lists SHA256SUMS", async () => {
-    const build = Bun.spawn([process.execPath, "build/compile.ts", "--host-only", "--out", out], { cwd: join(import.meta.dir, "../.."), stdout: "pipe", stderr: "pipe" });
+  it("should compile dist/mayros and list it in SHA256SUMS", async () => {
+    const build = Bun.spawn([process.execPath, "build/compile.ts", "--host-only", "--out", out], { cwd: repoRoot, stdout: "pipe", stderr: "pipe" });
     expect(await build.exited).toBe(0);
-    const binary = join(out, "mayros");
-    expect(existsSync(binary)).toBe(true);
-    const sums = readFileSync(join(out, "SHA256SUMS"), "utf8");
-    expect(sums).toMatch(/^[0-9a-f]{64} {2}mayros\n$/);
-    // Run from an empty directory: nothing may be read from the source tree.
-    const cwd = mkdtempSync(join(tmpdir(), "mayros-empty-"));
-    const run = Bun.spawn([binary, "--version"], { cwd, stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } });
-    const stdout = await new Response(run.stdout).text();
-    expect(await run.exited).toBe(0);
-    // The gateway starts from the binary alone and serves the embedded A2UI host page.
-    const port = freePort();
-    const gateway = Bun.spawn([binary, "gateway", "--port", String(port), "--token", "build-test-token"], {
-      cwd, stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "", MAYROS_STATE_DIR: join(cwd, "state") },
-    });
-    try {
-      await waitForLine(gateway.stdout, "listening on ws://127.0.0.1:");
-      const page = await fetch(`http://127.0.0.1:${port}/__mayros__/a2ui/`);
-      expect(page.status).toBe(200);
-      expect(await page.text()).toContain("<html");
-      // The control UI and WebChat, bundled at build time and embedded, with their scripts and styles.
-      for (const [path, title] of [["/", "Mayros control"], ["/chat", "Mayros chat"]]) {
-        const ui = await fetch(`http://127.0.0.1:${port}${path}`);
-        expect(ui.status).toBe(200);
-        expect(ui.headers.get("content-type")).toBe("text/html; charset=utf-8");
-        const html = await ui.text();
-        expect(html).toContain(`<title>${title}</title>`);
-        const assets = [...html.matchAll(/(?:src|href)="(\/ui\/[^"]+)"/g)].map((m) => m[1]!);
-        expect(assets.length).toBe(2);
-        for (const asset of assets) {
-          const res = await fetch(`http://127.0.0.1:${port}${asset}`);
-          expect(res.status).toBe(200);
-          expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
-          expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
-        }
-      }
-    } finally {
-      gateway.kill();
-      await gateway.exited;
-      rmSync(cwd, { recursive: true, force: true });
-    }
-    // The commit is baked in at build time ("dev" only when run from source).
-    expect(stdout.trim()).toMatch(new RegExp(`^${pkg.version.replace(/\./g, "\\.")} \\(([0-9a-f]{7,12}|unknown)\\)$`));
+    expect(existsSync(built)).toBe(true);
+    expect(readFileSync(join(out, "SHA256SUMS"), "utf8")).toMatch(/^[0-9a-f]{64} {2}mayros\n$/);
   }, 120_000);
+
+  it("should run from a copy in an empty directory with an empty HOME: version, gateway, health, embedded pages", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mayros-empty-"));
+    try {
+      const home = join(dir, "home");
+      const cwd = join(dir, "run");
+      mkdirSync(home);
+      mkdirSync(cwd);
+      const binary = join(cwd, "mayros");
+      copyFileSync(built, binary);
+      expect(binary).not.toContain("node_modules");
+
+      // The commit is baked in at build time ("dev" only when run from source).
+      const version = spawnBinary(binary, ["--version"], cwd, home);
+      expect(await version.exited).toBe(0);
+      expect(version.stdout.trim()).toMatch(new RegExp(`^${pkg.version.replace(/\./g, "\\.")} \\(([0-9a-f]{7,12}|unknown)\\)$`));
+
+      const port = freePort();
+      const token = "build-test-token-0123456789abcdef";
+      const gateway = spawnBinary(binary, ["gateway", "--port", String(port), "--token", token], cwd, home);
+      try {
+        await gateway.waitFor(/listening on ws:\/\/127\.0\.0\.1:/, "stdout", 15_000);
+        // The state went to the default ~/.mayros of the empty HOME, private to the user.
+        expect(statSync(join(home, ".mayros")).mode & 0o777).toBe(0o700);
+        // A real client connect (handshake, device identity) through the same binary.
+        const health = spawnBinary(binary, ["health", "--url", `ws://127.0.0.1:${port}`, "--token", token, "--json"], cwd, home);
+        expect(await health.exited).toBe(0);
+        expect(JSON.parse(health.stdout).ok).toBe(true);
+
+        const page = await fetch(`http://127.0.0.1:${port}/__mayros__/a2ui/`);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain("<html");
+        // The control UI and WebChat, bundled at build time and embedded, with their scripts and styles.
+        for (const [path, title] of [["/", "Mayros control"], ["/chat", "Mayros chat"]]) {
+          const ui = await fetch(`http://127.0.0.1:${port}${path}`);
+          expect(ui.status).toBe(200);
+          expect(ui.headers.get("content-type")).toBe("text/html; charset=utf-8");
+          const html = await ui.text();
+          expect(html).toContain(`<title>${title}</title>`);
+          const assets = [...html.matchAll(/(?:src|href)="(\/ui\/[^"]+)"/g)].map((m) => m[1]!);
+          expect(assets.length).toBe(2);
+          for (const asset of assets) {
+            const res = await fetch(`http://127.0.0.1:${port}${asset}`);
+            expect(res.status).toBe(200);
+            expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+            expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+          }
+        }
+        const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${gateway.pid}/status`, "utf8"))?.[1];
+        console.log(`host binary gateway after one connect and the pages: RSS ${(Number(rss) / 1024).toFixed(1)} MiB`);
+      } finally {
+        await gateway.dispose();
+      }
+      // Nothing was written next to the binary.
+      expect(existsSync(join(cwd, ".mayros"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
