@@ -14,4 +14,9 @@ export interface BundledPlugin {
 const json = async (load: Promise<{ default: unknown }>) => (await load).default as PluginManifest;
 
 /** Bundled plugins by id. */
-export const BUNDLED_PLUGINS: Record<string, BundledPlugin> = {};
+export const BUNDLED_PLUGINS: Record<string, BundledPlugin> = {
+  "token-economy": {
+    manifest: () => json(import("../extensions/token-economy/mayros.plugin.json", { with: { type: "json" } })),
+    module: () => import("../extensions/token-economy/index.ts"),
+  },
+};
