@@ -28,6 +28,7 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   pairing: async () => (await import("./pairing.ts")).registerPairingCommand,
   plugins: async () => (await import("./plugins.ts")).registerPluginsCommand,
   config: async () => (await import("./config.ts")).registerConfigCommand,
+  service: async () => (await import("./service.ts")).registerServiceCommand,
 };
 
 /**
