@@ -12,7 +12,8 @@ export interface OpenDatabaseOptions {
 
 /**
  * Opens (creating if needed) the database at `path` in WAL mode with a 5 s busy timeout and
- * applies every migration newer than the stored `user_version`, each in its own transaction.
+ * applies every migration newer than the stored `user_version` — all of them in one transaction, so a failing
+ * migration leaves the database at its old version and a fresh database commits (and syncs) once.
  * @param path a file path, or ":memory:".
  */
 export function openDatabase(path: string, { migrations = MIGRATIONS, readonly = false }: OpenDatabaseOptions = {}): Database {
@@ -33,11 +34,12 @@ export function schemaVersion(db: Database): number {
 
 function migrate(db: Database, migrations: readonly Migration[]): void {
   const current = schemaVersion(db);
-  for (const m of migrations) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
+  const pending = migrations.filter((m) => m.version > current);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const m of pending) {
       db.exec(m.sql);
       db.exec(`PRAGMA user_version = ${m.version}`);
-    })();
-  }
+    }
+  })();
 }

@@ -81,6 +81,19 @@ describe("openDatabase", () => {
     }
   });
 
+  it("should apply pending migrations all or nothing: a failing one undoes the ones before it", () => {
+    const v1: Migration = { version: 1, sql: "CREATE TABLE t (x INTEGER)" };
+    const bad: Migration = { version: 2, sql: "INSERT INTO nope VALUES (1)" };
+    expect(() => openDatabase(dbPath, { migrations: [v1, bad] })).toThrow();
+    const db = openDatabase(dbPath, { migrations: [] });
+    try {
+      expect(schemaVersion(db)).toBe(0);
+      expect(db.query("SELECT name FROM sqlite_master WHERE name = 't'").get()).toBeNull();
+    } finally {
+      db.close();
+    }
+  });
+
   it("should open read-only without creating a missing database", () => {
     expect(() => openDatabase(dbPath, { readonly: true })).toThrow();
     expect(existsSync(dbPath)).toBe(false);
