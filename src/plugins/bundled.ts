@@ -19,4 +19,8 @@ export const BUNDLED_PLUGINS: Record<string, BundledPlugin> = {
     manifest: () => json(import("../extensions/token-economy/mayros.plugin.json", { with: { type: "json" } })),
     module: () => import("../extensions/token-economy/index.ts"),
   },
+  observability: {
+    manifest: () => json(import("../extensions/observability/mayros.plugin.json", { with: { type: "json" } })),
+    module: () => import("../extensions/observability/index.ts"),
+  },
 };

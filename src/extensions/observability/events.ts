@@ -1,0 +1,58 @@
+/**
+ * @module Trace events (extensions.md §4): the five types and their fields, plus how a run's root is recorded.
+ *
+ * Every event is `{id (uuid), type, agentId, timestamp (ISO), session?, runId?, parentEvent?, durationMs?, fields}`
+ * with string fields. A run has no hook of its own that carries its id before the first model call, so the **run
+ * root** is a `decision` event with `description: "run_start"` written on the first `llm_input` of a run; every
+ * other event of the run hangs below it through `parentEvent` (see recorder.ts for the linking rules).
+ */
+
+/** The trace event types. */
+export const TRACE_EVENT_TYPES = ["tool_call", "llm_call", "decision", "delegation", "error"] as const;
+
+/** A trace event type. */
+export type TraceEventType = (typeof TRACE_EVENT_TYPES)[number];
+
+/** The `description` of the decision event that roots a run. */
+export const RUN_START = "run_start";
+
+/** One recorded fact about what an agent did. */
+export interface TraceEvent {
+  /** A UUID. */
+  id: string;
+  type: TraceEventType;
+  agentId: string;
+  /** ISO 8601 time the event started (a call's start, not its end). */
+  timestamp: string;
+  /** The session key. */
+  session?: string;
+  /** The agent run it belongs to. */
+  runId?: string;
+  /** The event that caused this one (absent for a run root without a delegation). */
+  parentEvent?: string;
+  durationMs?: number;
+  /**
+   * Per type: `tool_call` toolName, toolCallId, input (JSON), output, error?; `llm_call` model (`provider/model`),
+   * callId, round, promptTokens, completionTokens, totalTokens, cacheReadTokens, cacheWriteTokens, toolCallIds
+   * (JSON array of the tool calls whose results it carried), output, error?; `decision` description, alternatives
+   * (JSON array), chosen, reasoning?; `delegation` parentId, childId, task, runId, childSessionKey, mode;
+   * `error` error, context?.
+   */
+  fields: Record<string, string>;
+}
+
+/** Longest field value kept; longer ones are cut and marked. */
+export const MAX_FIELD_CHARS = 4000;
+
+/**
+ * `text` cut to `max` characters, with a note of how much was left out.
+ * @example clip("abcdef", 3) // "abc…(3 more chars)"
+ */
+export function clip(text: string, max = MAX_FIELD_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…(${text.length - max} more chars)`;
+}
+
+/** Whether `value` names a trace event type. */
+export function isTraceEventType(value: unknown): value is TraceEventType {
+  return (TRACE_EVENT_TYPES as readonly unknown[]).includes(value);
+}
