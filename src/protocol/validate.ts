@@ -1,14 +1,22 @@
-/** @module Compiled TypeBox validators (compiled once, on first use) and error text that names the field and the problem. */
+/** @module Compiled TypeBox validators (precompiled at build time or compiled once, on first use) and error text that names the field and the problem. */
 import type { TSchema, Static } from "@sinclair/typebox";
-import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
+import { TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
 import { ValueErrorType, type ValueError } from "@sinclair/typebox/errors";
 
+import { PRECOMPILED_CHECKS } from "./precompiled.ts";
+
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
+
+/** The schema's check: generated at build time for the handshake schemas (src/protocol/precompiled.ts), else compiled now. */
+function compile(schema: TSchema): TypeCheck<TSchema> {
+  const factory = typeof schema.$id === "string" ? PRECOMPILED_CHECKS[schema.$id] : undefined;
+  return factory ? new TypeCheck(schema, [], factory(), "") : TypeCompiler.Compile(schema);
+}
 
 function checker<T extends TSchema>(schema: T): TypeCheck<T> {
   let check = compiled.get(schema);
   if (!check) {
-    check = TypeCompiler.Compile(schema);
+    check = compile(schema);
     compiled.set(schema, check);
   }
   return check as TypeCheck<T>;
