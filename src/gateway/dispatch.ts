@@ -3,7 +3,7 @@
  * params schema → idempotency → handler. A request error never closes the connection.
  */
 import {
-  GatewayError, METHODS, RequestFrame, firstError, hasScope, isGatewayError, matches,
+  ErrorCodes, GatewayError, METHODS, type ErrorCode, RequestFrame, firstError, hasScope, isGatewayError, matches,
   type ErrorShape, type MethodSpec, type ProtocolVersion, type Scope,
 } from "../protocol/index.ts";
 import type { Connection } from "./connection.ts";
@@ -24,6 +24,21 @@ export function missingScopeError(protocol: ProtocolVersion, scope: Scope): Gate
 function respond(conn: Connection, id: string, outcome: Outcome): void {
   if (outcome.ok) conn.respondOk(id, outcome.payload);
   else conn.respondError(id, outcome.error, outcome.payload);
+}
+
+/**
+ * Runs a plugin's method; what it throws reaches the client as a protocol error with its message: its `code` when
+ * that is a protocol error code (e.g. `INVALID_REQUEST`), else `UNAVAILABLE`.
+ */
+async function callPluginMethod(method: string, plugin: PluginGatewayMethod, params: Record<string, unknown>): Promise<unknown> {
+  try {
+    return await plugin.handler(params);
+  } catch (err) {
+    if (isGatewayError(err)) throw err;
+    const code = (err as { code?: unknown })?.code;
+    const known = (ErrorCodes as readonly unknown[]).includes(code) ? (code as ErrorCode) : "UNAVAILABLE";
+    throw new GatewayError(known, `${method}: ${(err as Error)?.message ?? String(err)}`);
+  }
 }
 
 /** Routes authenticated requests to handlers. */
@@ -61,7 +76,7 @@ export class Dispatcher {
     const handler = this.handlers[method];
     if (spec && handler) return { spec, handler };
     const plugin = this.pluginMethods.get(method);
-    return plugin && { spec: pluginMethodSpec(plugin), handler: (params) => plugin.handler(params as Record<string, unknown>) };
+    return plugin && { spec: pluginMethodSpec(plugin), handler: (params) => callPluginMethod(method, plugin, params as Record<string, unknown>) };
   }
 
   /** Handles one text frame from an open connection. */

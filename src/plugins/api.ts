@@ -120,6 +120,10 @@ export interface PluginGatewayMethod {
   scope?: "operator.read" | "operator.write" | "operator.admin" | "operator.approvals" | "operator.pairing";
   /** TypeBox schema of the params (validated before the handler runs). Default: any object. */
   params?: TSchema;
+  /**
+   * Answers the call. A thrown error reaches the client with its message, as the protocol error named by its `code`
+   * property when that is one (`INVALID_REQUEST`, `FORBIDDEN`, `NOT_LINKED`, …), else as `UNAVAILABLE`.
+   */
   handler(params: Record<string, unknown>): unknown | Promise<unknown>;
 }
 

@@ -70,7 +70,9 @@ export async function validatePluginConfig(manifest: PluginManifest, config: unk
   const value = structuredClone(config ?? {}) as Record<string, unknown>;
   if (validate(value)) return { ok: true, value };
   const first = validate.errors?.[0];
-  const where = `plugins.entries.${manifest.id}.config${(first?.instancePath ?? "").replaceAll("/", ".")}`;
+  // A JSON pointer: `/a/b~1c` names the keys "a" and "b/c".
+  const keys = (first?.instancePath ?? "").split("/").slice(1).map((k) => k.replaceAll("~1", "/").replaceAll("~0", "~"));
+  const where = [`plugins.entries.${manifest.id}.config`, ...keys].join(".");
   const extra = first?.params && "additionalProperty" in first.params ? ` (${String(first.params.additionalProperty)})` : "";
   return { ok: false, error: `${where}: ${first?.message ?? "invalid"}${extra}` };
 }

@@ -48,7 +48,7 @@ describe("an external plugin in a running gateway", () => {
     const byId = Object.fromEntries((list.payload.plugins as Array<{ id: string }>).map((p) => [p.id, p]));
     expect(byId.hello).toMatchObject({
       status: "loaded", origin: "config", version: "1.0.0",
-      registered: { tools: ["hello_tool"], hooks: ["llm_input", "after_tool_call", "before_tool_call"], methods: ["hello.echo"], routes: ["/plugins/hello"], cli: ["hello"], services: ["hello-service"], commands: ["hello"] },
+      registered: { tools: ["hello_tool"], hooks: ["llm_input", "after_tool_call", "before_tool_call"], methods: ["hello.echo", "hello.fail"], routes: ["/plugins/hello"], cli: ["hello"], services: ["hello-service"], commands: ["hello"] },
     });
     expect(byId.denied).toMatchObject({ status: "disabled", reason: "listed in plugins.deny" });
   });
@@ -75,6 +75,10 @@ describe("an external plugin in a running gateway", () => {
     const bad = await sock.request("hello.echo", { text: 5 });
     expect(bad.error.code).toBe("INVALID_REQUEST");
     expect(bad.error.message).toContain("/text");
+    const coded = await sock.request("hello.fail", { coded: true });
+    expect(coded.error).toMatchObject({ code: "INVALID_REQUEST", message: "hello.fail: no such greeting" });
+    const plain = await sock.request("hello.fail", {});
+    expect(plain.error).toMatchObject({ code: "UNAVAILABLE", message: "hello.fail: the greeting service is down" });
     const reader = await h.connect({ scopes: ["operator.read"] });
     expect((await reader.request("hello.echo", { text: "r" })).ok).toBe(true);
     const res = await fetch(`${h.gw.url.replace(/^ws/, "http")}/plugins/hello`);
