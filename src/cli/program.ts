@@ -29,6 +29,7 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   plugins: async () => (await import("./plugins.ts")).registerPluginsCommand,
   config: async () => (await import("./config.ts")).registerConfigCommand,
   service: async () => (await import("./service.ts")).registerServiceCommand,
+  doctor: async () => (await import("./doctor.ts")).registerDoctorCommand,
 };
 
 /**

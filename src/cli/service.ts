@@ -31,11 +31,9 @@ export function currentServiceContext(): ServiceContext {
   };
 }
 
-/**
- * Registers `service` and its subcommands.
- * @param context supplies the machine (tests pass a fake command runner and home).
- */
-export function registerServiceCommand(program: Command, context: () => ServiceContext = currentServiceContext): void {
+/** Registers `service` and its subcommands. */
+export function registerServiceCommand(program: Command): void {
+  const context = currentServiceContext;
   const service = program
     .command("service")
     .description("run the gateway in the background: systemd user service (Linux) or launchd agent (macOS)");
