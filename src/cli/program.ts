@@ -30,6 +30,7 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   config: async () => (await import("./config.ts")).registerConfigCommand,
   service: async () => (await import("./service.ts")).registerServiceCommand,
   doctor: async () => (await import("./doctor.ts")).registerDoctorCommand,
+  onboard: async () => (await import("./onboard.ts")).registerOnboardCommand,
 };
 
 /**

@@ -1,21 +1,17 @@
 /** `mayros config get|set|unset|validate|edit|path` through the real CLI, and the dot-path helpers. */
-import { afterEach, describe, expect, it } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, it } from "bun:test";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatConfigPath, getAtPath, parseConfigPath, setAtPath, unsetAtPath } from "../../src/cli/config-path.ts";
 import { REDACTED } from "../../src/config/index.ts";
 import { runCli } from "./spawn.ts";
+import { useTempDirs } from "./temp-dirs.ts";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs("mayros-config-");
 
 /** A fresh state dir and a CLI bound to it. */
 function setup(env: Record<string, string> = {}) {
-  const stateDir = mkdtempSync(join(tmpdir(), "mayros-config-"));
-  dirs.push(stateDir);
+  const stateDir = tempDir();
   const configPath = join(stateDir, "mayros.json");
   return {
     stateDir,

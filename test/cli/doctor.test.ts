@@ -3,8 +3,8 @@
  * reported and `--fix` repairs the permissions; lock, port, channel and provider checks (`--deep` against
  * loopback fakes only), disk and clock.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test";
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { chmodSync, existsSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Server } from "bun";
@@ -12,15 +12,12 @@ import { secretWeakness } from "../../src/cli/doctor-credentials.ts";
 import { checkClock, checkDisk } from "../../src/cli/doctor-local.ts";
 import type { ReportedFinding } from "../../src/cli/doctor.ts";
 import { freePort, runCli } from "./spawn.ts";
+import { useTempDirs } from "./temp-dirs.ts";
 
 const STRONG = "q8Zr2mVx7Lk0pN4sT6wY9bC3dF5gH1jK";
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs("mayros-doctor-");
 function stateDir(config?: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "mayros-doctor-"));
-  dirs.push(dir);
+  const dir = tempDir();
   if (config !== undefined) writeFileSync(join(dir, "mayros.json"), config, { mode: 0o600 });
   return dir;
 }

@@ -3,9 +3,8 @@
  * as a plist with the expected keys, and every action runs the right commands through an injected runner
  * (tests never call systemctl or launchctl). `--dry-run` and `--json` through the real CLI.
  */
-import { afterEach, describe, expect, it } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, it } from "bun:test";
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CliError } from "../../src/cli/errors.ts";
 import { runServiceAction, serviceLogs, serviceStatus, type CommandRunner, type ServiceContext } from "../../src/cli/service-manager.ts";
@@ -13,16 +12,9 @@ import { selfCommand } from "../../src/cli/service-self.ts";
 import { systemdQuote, systemdUnit } from "../../src/cli/service-units.ts";
 import { parsePlist } from "./plist.ts";
 import { repoRoot, runCli } from "./spawn.ts";
+import { useTempDirs } from "./temp-dirs.ts";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "mayros-service-"));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = useTempDirs("mayros-service-");
 
 /** A runner that records every command and answers from `answers` (by the command's text), else exit 0. */
 function fakeRunner(answers: Record<string, { code: number; stdout?: string; stderr?: string }> = {}) {
