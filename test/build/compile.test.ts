@@ -2,10 +2,10 @@
  * The single-binary build: `build/compile.ts --host-only` writes the host executable and SHA256SUMS; a copy
  * of it in an empty directory, with an empty HOME and no node_modules on PATH, prints its version and
  * commit, runs the gateway, answers a connected `health` and serves its embedded pages (control UI,
- * WebChat, A2UI host).
+ * WebChat, A2UI host) and `/metrics` (the bundled observability plugin).
  */
 import { afterAll, describe, expect, it } from "bun:test";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
@@ -18,9 +18,9 @@ const built = join(out, "mayros");
 /** PATH without any node_modules folder, so nothing of the source tree can be found through it. */
 const cleanPath = (process.env.PATH ?? "/usr/bin:/bin").split(delimiter).filter((p) => !p.includes("node_modules")).join(delimiter);
 
-/** Runs `binary args` with only PATH and HOME set, from `cwd`. */
-function spawnBinary(binary: string, args: string[], cwd: string, home: string): CliProcess {
-  return new CliProcess(Bun.spawn([binary, ...args], { cwd, env: { PATH: cleanPath, HOME: home }, stdin: "ignore", stdout: "pipe", stderr: "pipe" }));
+/** Runs `binary args` with only PATH, HOME and `env` set, from `cwd`. */
+function spawnBinary(binary: string, args: string[], cwd: string, home: string, env: Record<string, string> = {}): CliProcess {
+  return new CliProcess(Bun.spawn([binary, ...args], { cwd, env: { PATH: cleanPath, HOME: home, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" }));
 }
 
 describe("bun run build --host-only", () => {
@@ -31,7 +31,7 @@ describe("bun run build --host-only", () => {
     expect(readFileSync(join(out, "SHA256SUMS"), "utf8")).toMatch(/^[0-9a-f]{64} {2}mayros\n$/);
   }, 120_000);
 
-  it("should run from a copy in an empty directory with an empty HOME: version, gateway, health, embedded pages", async () => {
+  it("should run from a copy in an empty directory with an empty HOME: version, gateway, health, embedded pages, /metrics", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mayros-empty-"));
     try {
       const home = join(dir, "home");
@@ -47,9 +47,12 @@ describe("bun run build --host-only", () => {
       expect(await version.exited).toBe(0);
       expect(version.stdout.trim()).toMatch(new RegExp(`^${pkg.version.replace(/\./g, "\\.")} \\(([0-9a-f]{7,12}|unknown)\\)$`));
 
+      // The config lives outside HOME (which stays empty) and turns on the bundled observability plugin for /metrics.
+      const config = join(dir, "mayros.json");
+      writeFileSync(config, JSON.stringify({ plugins: { entries: { observability: { enabled: true } } } }));
       const port = freePort();
       const token = "build-test-token-0123456789abcdef";
-      const gateway = spawnBinary(binary, ["gateway", "--port", String(port), "--token", token], cwd, home);
+      const gateway = spawnBinary(binary, ["gateway", "--port", String(port), "--token", token], cwd, home, { MAYROS_CONFIG_PATH: config });
       try {
         await gateway.waitFor(/listening on ws:\/\/127\.0\.0\.1:/, "stdout", 15_000);
         // The state went to the default ~/.mayros of the empty HOME, private to the user.
@@ -78,6 +81,12 @@ describe("bun run build --host-only", () => {
             expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
           }
         }
+        // Prometheus metrics from the bundled observability plugin, compiled into the binary.
+        const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+        expect(metrics.status).toBe(200);
+        expect(metrics.headers.get("content-type")).toContain("text/plain");
+        expect(metrics.headers.get("content-type")).toContain("version=0.0.4");
+        expect(await metrics.text()).toMatch(/^# (HELP|TYPE) /m);
         const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${gateway.pid}/status`, "utf8"))?.[1];
         console.log(`host binary gateway after one connect and the pages: RSS ${(Number(rss) / 1024).toFixed(1)} MiB`);
       } finally {
