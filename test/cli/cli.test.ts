@@ -41,7 +41,7 @@ describe("mayros (help and version)", () => {
   it("should print usage listing every command and exit 0 for --help", async () => {
     const r = await cli("--help");
     expect(r.code).toBe(0);
-    for (const command of ["gateway", "health", "status", "call", "token", "protocol"]) expect(r.stdout).toContain(command);
+    for (const command of ["gateway", "health", "status", "call", "token", "protocol", "onboard", "config", "doctor", "service"]) expect(r.stdout).toContain(command);
   });
 
   it("should document the gateway flags in gateway --help", async () => {
