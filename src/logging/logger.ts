@@ -52,7 +52,13 @@ function makeLogger(name: string, sink: Sink): Logger {
   const write = (level: Level, msg: string, fields?: Fields): void => {
     if (LEVELS.indexOf(level) < sink.min) return;
     const ts = new Date().toISOString();
-    if (sink.file) sink.file.append(scrub(JSON.stringify({ ts, level, sub: name, msg, ...fields }), sink.secrets));
+    if (sink.file) {
+      try {
+        sink.file.append(scrub(JSON.stringify({ ts, level, sub: name, msg, ...fields }), sink.secrets));
+      } catch {
+        // A log line never takes the process down: the file's folder may be gone (a late line after stop) or the disk full.
+      }
+    }
     if (sink.stderr) process.stderr.write(scrub(humanLine(ts, level, name, msg, fields), sink.secrets));
   };
   return {

@@ -62,6 +62,16 @@ describe("createLogger", () => {
     expect(records()[0]!.msg).toBe("only in the file");
   });
 
+  it("should not throw when the log file can no longer be written (its folder deleted after the gateway stopped)", () => {
+    const file = new RotatingFile(logPath);
+    const log = createLogger("late", { stderr: false, file });
+    log.info("before");
+    file.close();
+    rmSync(join(dir, "logs"), { recursive: true, force: true });
+    expect(() => log.warn("a late line from a child process exit")).not.toThrow();
+    expect(existsSync(logPath)).toBe(false);
+  });
+
   it("should scrub a registered secret from the file and stderr, also in children and nested fields", () => {
     const log = createLogger("gateway", { file: new RotatingFile(logPath) });
     const secret = "s3cret-token-value";
