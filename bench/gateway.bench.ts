@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { measureAgent, type AgentFigures, type AgentOptions } from "./lib/agent.ts";
 import { measurePeer } from "./lib/peer.ts";
-import { installExitHooks, killAll, PINNED, pinSelf } from "./lib/proc.ts";
+import { PINNED, runBench } from "./lib/proc.ts";
 import { agentRows, buildRows, renderTable, type PeerFigures } from "./lib/report.ts";
 import { runComparison, type SuiteOptions, type TargetFigures } from "./lib/suite.ts";
 
@@ -37,17 +37,10 @@ const options: SuiteOptions = quick
   : { coldRuns: 10, warmRuns: 5, clients: 1000, healthN: 10_000, fanOutRounds: 200, hpsSeconds: 3, hpsWarmupSeconds: 1, hpsConcurrency: 4, log };
 
 const agentOptions: AgentOptions = quick
-  ? { clients: 20, fanOutRuns: 20, window: 8, deltas: 50, seqRuns: 20, loopIterations: 2000, log }
-  : { clients: 100, fanOutRuns: 100, window: 8, deltas: 50, seqRuns: 200, loopIterations: 10_000, log };
+  ? { clients: 20, fanOutRuns: 20, window: 8, deltas: 50, seqRuns: 20, loopIterations: 2000, observabilityRuns: 200, log }
+  : { clients: 100, fanOutRuns: 100, window: 8, deltas: 50, seqRuns: 200, loopIterations: 10_000, observabilityRuns: 1200, log };
 
 async function main(): Promise<number> {
-  installExitHooks();
-  setTimeout(() => {
-    console.error(`bench: deadline of ${DEADLINE_MS / 60_000} min reached, stopping`);
-    killAll();
-    process.exit(3);
-  }, DEADLINE_MS).unref();
-  pinSelf();
   const fdLimit = Number(Bun.spawnSync(["sh", "-c", "ulimit -n"]).stdout.toString().trim());
   if (Number.isFinite(fdLimit) && fdLimit < options.clients * 2 + 200) {
     log(`bench: warning: ulimit -n is ${fdLimit}, ${options.clients} clients may run out of file descriptors`);
@@ -85,12 +78,4 @@ function printNotes(all: TargetFigures[], extra: string[]): void {
   if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `  - ${n}`).join("\n")}`);
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (err) {
-  console.error(`bench failed: ${(err as Error).stack ?? err}`);
-} finally {
-  killAll();
-}
-process.exit(code);
+await runBench(main, DEADLINE_MS);

@@ -12,13 +12,15 @@ export const isAgentEvent = (frame: string): boolean => frame.startsWith('{"type
 /**
  * Starts the gateway with a `mayros.json` in a fresh state dir that points the default model at
  * `anthropic/fake` served from `baseUrl` (a loopback fake in the bench process).
+ * @param extra more top-level config sections (e.g. `plugins`; `agents.defaults` is merged)
  */
-export async function startAgentGateway(baseUrl: string): Promise<Started> {
+export async function startAgentGateway(baseUrl: string, extra: { agents?: { defaults?: Record<string, unknown> } } & Record<string, unknown> = {}): Promise<Started> {
   const stateDir = freshStateDir();
   const config = {
+    ...extra,
     // `models` is listed although the schema gives it a default: the loader rejects the entry without it.
     models: { providers: { anthropic: { baseUrl, apiKey: "k", models: [{ id: "fake" }] } } },
-    agents: { defaults: { model: { primary: "anthropic/fake" } } },
+    agents: { ...extra.agents, defaults: { ...extra.agents?.defaults, model: { primary: "anthropic/fake" } } },
   };
   writeFileSync(join(stateDir, "mayros.json"), `${JSON.stringify(config, null, 2)}\n`);
   const started = await startAndHandshake(mayrosTarget, stateDir);

@@ -2,6 +2,7 @@
 import { startAnthropicFake } from "../../test/fakes/anthropic-fake.ts";
 import { agentRun, isAgentEvent, startAgentGateway } from "./agent-gateway.ts";
 import { agentOverhead, loopInProcess, type AgentOverhead } from "./agent-overhead.ts";
+import { observabilityOverhead, type ObservabilityFigures } from "./observability-overhead.ts";
 import { startAndHandshake, stopStarted } from "./cold.ts";
 import { closeAll, connectMany, fanOut } from "./load.ts";
 import { cpuMs, sleep } from "./proc.ts";
@@ -21,6 +22,8 @@ export interface AgentOptions {
   seqRuns: number;
   /** In-process `runLoop` iterations. */
   loopIterations: number;
+  /** Runs per gateway (off and on, alternating batches) for the observability plugin's cost. */
+  observabilityRuns: number;
   log: (line: string) => void;
 }
 
@@ -52,6 +55,8 @@ export interface AgentFigures {
   overhead?: AgentOverhead;
   /** µs per in-process `runLoop` with an in-memory model (no HTTP, no gateway). */
   loopUsPerRun?: number;
+  /** The run overhead and the in-process loop without and with the observability plugin. */
+  observability?: ObservabilityFigures;
   /** `agent bench failed: …` lines, one per failed part. */
   errors: string[];
   /** Problems noticed on the way (not fatal). */
@@ -77,6 +82,9 @@ export async function measureAgent(o: AgentOptions, sizes: FrameSizes): Promise<
   });
   await part("run overhead", async () => void (figures.overhead = await agentOverhead(o.seqRuns, o.log)));
   await part("in-process loop", async () => void (figures.loopUsPerRun = await loopInProcess(o.loopIterations, o.log)));
+  await part("observability", async () => {
+    figures.observability = await observabilityOverhead({ runs: o.observabilityRuns, loopIterations: o.loopIterations, log: o.log });
+  });
   return figures;
 }
 

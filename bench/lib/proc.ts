@@ -139,6 +139,30 @@ export function installExitHooks(): void {
 }
 
 
+/**
+ * Runs a bench's `main` and exits with its code: exit hooks installed, this process pinned to the load-generator
+ * core, children killed at the end, and everything stopped (exit 3) once `deadlineMs` passed. A throw prints
+ * `bench failed: …` and exits 1.
+ */
+export async function runBench(main: () => Promise<number>, deadlineMs: number): Promise<never> {
+  installExitHooks();
+  setTimeout(() => {
+    console.error(`bench: deadline of ${deadlineMs / 60_000} min reached, stopping`);
+    killAll();
+    process.exit(3);
+  }, deadlineMs).unref();
+  pinSelf();
+  let code = 1;
+  try {
+    code = await main();
+  } catch (err) {
+    console.error(`bench failed: ${(err as Error).stack ?? err}`);
+  } finally {
+    killAll();
+  }
+  process.exit(code);
+}
+
 /** Registers a synchronous cleanup (e.g. stopping a process the bench did not spawn directly) run by {@link killAll}. */
 export function onCleanup(fn: () => void): () => void {
   cleanups.push(fn);

@@ -64,6 +64,22 @@ export function agentRows(a: AgentFigures, o: AgentOptions): Row[] {
     { metric: "  mean per run, ack → final (ms)", mayros: v?.meanRunMs ?? none, raw: none },
     { metric: "  run overhead: request → final − health RTT (ms)", mayros: v?.overheadMs ?? none, raw: none },
     { metric: `  in-process runLoop, no HTTP, x${o.loopIterations} (µs/run)`, mayros: a.loopUsPerRun ?? none, raw: none },
+    ...observabilityRows(a.observability, o),
+  ];
+}
+
+/** The observability plugin's cost; the "raw echo" column holds the same figure without the plugin. */
+function observabilityRows(x: AgentFigures["observability"], o: AgentOptions): Row[] {
+  if (!x) return [];
+  return [
+    {
+      metric: `observability hooks on (raw column: plugin off), ${o.observabilityRuns} runs each: run overhead (ms)`,
+      mayros: x.hooks.overheadMs, raw: x.without.overheadMs, target: "≤ 1.05× (issue 10)", pass: x.hooksRatio <= 1.05,
+    },
+    { metric: "  gateway CPU per run (µs)", mayros: x.hooks.serverCpuUsPerRun, raw: x.without.serverCpuUsPerRun },
+    { metric: "  whole plugin (its tools too): run overhead (ms)", mayros: x.with.overheadMs, raw: x.without.overheadMs },
+    { metric: "  whole plugin: gateway CPU per run (µs)", mayros: x.with.serverCpuUsPerRun, raw: x.without.serverCpuUsPerRun },
+    { metric: "  in-process runLoop with its hooks and writes (raw column: hook runner, no plugins) (µs/run)", mayros: x.loop.withUs, raw: x.loop.noPluginsUs },
   ];
 }
 

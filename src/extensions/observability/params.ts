@@ -21,27 +21,23 @@ const ISO_TIME = "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-
 
 /** The schemas of the query parameters. */
 export function querySchemas(T: MayrosPluginApi["Type"]) {
-  const time = (what: string) => T.Optional(T.String({ pattern: ISO_TIME, description: `${what} (ISO 8601, e.g. 2026-05-01T12:00:00Z)` }));
-  const filter = {
-    agentId: T.Optional(T.String({ minLength: 1, description: "Only this agent's events." })),
-    sessionKey: T.Optional(T.String({ minLength: 1, description: "Only this session's events." })),
-    runId: T.Optional(T.String({ minLength: 1, description: "Only this run's events." })),
-    from: time("Earliest event time"),
-    to: time("Latest event time"),
-  };
-  const eventId = T.String({ minLength: 1, description: "A trace event id (from trace_query or observe events)." });
+  // Short descriptions: tool schemas travel with every model request.
+  const time = T.Optional(T.String({ pattern: ISO_TIME, description: "ISO 8601" }));
+  const id = T.Optional(T.String({ minLength: 1 }));
+  const filter = { agentId: id, sessionKey: id, runId: id, from: time, to: time };
+  const eventId = T.String({ minLength: 1 });
   return {
     events: T.Object({
       ...filter,
-      types: T.Optional(T.Array(T.Union(TRACE_EVENT_TYPES.map((t) => T.Literal(t))), { description: "Only these event types." })),
-      limit: T.Optional(T.Integer({ minimum: 1, maximum: MAX_LIMIT, description: `Most events returned, the newest (default ${DEFAULT_LIMIT}).` })),
+      types: T.Optional(T.Array(T.Union(TRACE_EVENT_TYPES.map((t) => T.Literal(t))))),
+      limit: T.Optional(T.Integer({ minimum: 1, maximum: MAX_LIMIT, description: `newest N (default ${DEFAULT_LIMIT})` })),
     }, { additionalProperties: false }),
     stats: T.Object({
       ...filter,
-      slowThresholdMs: T.Optional(T.Number({ minimum: 0, description: "Tool and LLM calls at least this slow are listed (default 1000)." })),
+      slowThresholdMs: T.Optional(T.Number({ minimum: 0, description: "list calls at least this slow (default 1000)" })),
     }, { additionalProperties: false }),
     explain: T.Object({ eventId }, { additionalProperties: false }),
-    graph: T.Object({ sessionKey: T.String({ minLength: 1, description: "The session key." }) }, { additionalProperties: false }),
+    graph: T.Object({ sessionKey: T.String({ minLength: 1 }) }, { additionalProperties: false }),
     status: T.Object({}, { additionalProperties: false }),
   };
 }

@@ -14,7 +14,7 @@
  * Handlers are synchronous and only append to the sink, so the agent loop never waits on them.
  */
 import type { PluginHookContext, PluginHookEvent } from "../../plugins/api.ts";
-import { clip, RUN_START, type TraceEvent, type TraceEventType } from "./events.ts";
+import { clip, newEventId, RUN_START, type TraceEvent, type TraceEventType } from "./events.ts";
 
 /** What gets recorded. */
 export interface CaptureOptions {
@@ -70,7 +70,7 @@ export class TraceRecorder {
     if (!this.capture.captureLLMCalls) return;
     let parent: string | undefined;
     for (let i = e.parentToolCallIds.length - 1; i >= 0 && parent === undefined; i--) parent = run.tools.get(e.parentToolCallIds[i]!);
-    run.llm.set(e.callId, { eventId: crypto.randomUUID(), startedAt: this.now(), parent: parent ?? run.lastLlmEventId ?? run.rootId, toolCallIds: e.parentToolCallIds });
+    run.llm.set(e.callId, { eventId: newEventId(), startedAt: this.now(), parent: parent ?? run.lastLlmEventId ?? run.rootId, toolCallIds: e.parentToolCallIds });
   }
 
   /** `llm_output`: writes the `llm_call` (and an `error` below it when the call failed). */
@@ -93,7 +93,7 @@ export class TraceRecorder {
   afterToolCall(e: PluginHookEvent<"after_tool_call">, ctx: PluginHookContext): void {
     if (!this.capture.captureToolCalls) return;
     const run = this.runs.get(e.runId);
-    const id = crypto.randomUUID();
+    const id = newEventId();
     run?.tools.set(e.toolCallId, id);
     const parent = (e.llmCallId !== undefined ? run?.llm.get(e.llmCallId)?.eventId : undefined) ?? run?.rootId;
     const fields = {
@@ -118,7 +118,7 @@ export class TraceRecorder {
   subagentSpawned(e: PluginHookEvent<"subagent_spawned">, ctx: PluginHookContext): void {
     if (!this.capture.captureDelegations) return;
     const parentRun = e.parentRunId !== undefined ? this.runs.get(e.parentRunId) : undefined;
-    const id = crypto.randomUUID();
+    const id = newEventId();
     this.remember(this.delegations, e.runId, id);
     const owner = parentRun ?? { agentId: ctx.agentId ?? e.agentId, sessionKey: ctx.sessionKey ?? "", ...(e.parentRunId !== undefined && { runId: e.parentRunId }) };
     this.emit(owner, "delegation", { id, parent: parentRun?.lastLlmEventId ?? parentRun?.rootId, at: this.now(), fields: {
@@ -141,7 +141,7 @@ export class TraceRecorder {
   }
 
   private openRun(e: PluginHookEvent<"llm_input">, ctx: PluginHookContext): RunState {
-    const run: RunState = { runId: e.runId, rootId: crypto.randomUUID(), agentId: ctx.agentId ?? "unknown", sessionKey: e.sessionKey, llm: new Map(), tools: new Map() };
+    const run: RunState = { runId: e.runId, rootId: newEventId(), agentId: ctx.agentId ?? "unknown", sessionKey: e.sessionKey, llm: new Map(), tools: new Map() };
     this.remember(this.runs, e.runId, run);
     this.emit(run, "decision", { id: run.rootId, parent: this.delegations.get(e.runId), at: this.now(), fields: {
       description: RUN_START, chosen: `${e.provider}/${e.model}`, alternatives: "[]", reasoning: "a message started an agent run", prompt: clip(e.prompt, 500),
@@ -157,7 +157,7 @@ export class TraceRecorder {
 
   private emit(owner: Owner, type: TraceEventType, p: EventParts): void {
     this.sink({
-      id: p.id ?? crypto.randomUUID(), type, agentId: owner.agentId, timestamp: iso(p.at),
+      id: p.id ?? newEventId(), type, agentId: owner.agentId, timestamp: iso(p.at),
       ...(owner.sessionKey && { session: owner.sessionKey }), ...(owner.runId !== undefined && { runId: owner.runId }),
       ...(p.parent !== undefined && { parentEvent: p.parent }), ...(p.durationMs !== undefined && { durationMs: p.durationMs }), fields: p.fields,
     });

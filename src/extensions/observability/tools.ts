@@ -15,12 +15,12 @@ const json = (value: unknown): PluginToolResult => ({ content: [{ type: "text", 
 export function traceTools(api: MayrosPluginApi, obs: Observability): PluginTool[] {
   const T = api.Type;
   const s = querySchemas(T);
-  const format = (...values: string[]) => T.Optional(T.Union(values.map((v) => T.Literal(v)), { description: `Output format (default ${values[0]}).` }));
+  const format = (...values: string[]) => T.Optional(T.Union(values.map((v) => T.Literal(v))));
   return [
     {
       name: "trace_query",
       label: "Trace query",
-      description: "Lists recorded trace events (run starts, LLM calls, tool calls, delegations, errors) filtered by agent, session, run, time range and type; newest last.",
+      description: "List recorded trace events (run starts, LLM calls, tool calls, delegations, errors), filtered by agent, session, run, time and type.",
       parameters: T.Object({ ...s.events.properties, format: format("terminal", "json", "markdown") }, { additionalProperties: false }),
       async execute(_id, params) {
         const q = parseQuery(params);
@@ -32,7 +32,7 @@ export function traceTools(api: MayrosPluginApi, obs: Observability): PluginTool
     {
       name: "trace_stats",
       label: "Trace statistics",
-      description: "Aggregates over recorded trace events: counts per type, mean tool and LLM durations, tokens, per-tool and per-model breakdown, the slowest calls and errors grouped by message.",
+      description: "Trace statistics: counts, mean durations, tokens per tool and model, slowest calls, errors grouped by message.",
       parameters: T.Object({ ...s.stats.properties, format: format("terminal", "json") }, { additionalProperties: false }),
       async execute(_id, params) {
         const q = parseQuery(params);
@@ -46,7 +46,7 @@ export function traceTools(api: MayrosPluginApi, obs: Observability): PluginTool
     {
       name: "trace_explain",
       label: "Explain a trace event",
-      description: "Explains why something happened: walks a trace event's parent links up to the root cause (e.g. tool call → the LLM call that asked for it → the run start) and lists the chain, root first.",
+      description: "Explain why a trace event happened: its chain of causes up to the run start (e.g. run start → LLM call → tool call).",
       parameters: T.Object({ ...s.explain.properties, format: format("terminal", "json") }, { additionalProperties: false }),
       async execute(_id, params) {
         if (typeof params.eventId !== "string" || params.eventId === "") return text("trace_explain: eventId: expected a trace event id", true);

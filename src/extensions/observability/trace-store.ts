@@ -1,7 +1,9 @@
 /**
- * @module The trace table in the plugin's own SQLite database: schema with indexes (agent, session, run, type,
+ * @module The trace table in the plugin's own SQLite database: schema with indexes (id, agent, session, type,
  * timestamp, parent), batched inserts in one transaction, retention (max rows and max age) enforced right after each
  * batch, and the reads the query engine and the decision graph need. Timestamps are stored as epoch milliseconds.
+ * Run ids (clients' idempotency keys) are not indexed: a random key made every insert about twice as slow, and a run
+ * filter is rare (it scans); event ids are time-ordered, so their indexes grow at one end.
  */
 import type { PluginRuntime } from "../../plugins/api.ts";
 import type { TraceEvent, TraceEventType } from "./events.ts";
@@ -54,7 +56,6 @@ CREATE TABLE IF NOT EXISTS trace_events (
 );
 CREATE INDEX IF NOT EXISTS trace_events_agent_ts ON trace_events (agent_id, ts);
 CREATE INDEX IF NOT EXISTS trace_events_session_ts ON trace_events (session, ts);
-CREATE INDEX IF NOT EXISTS trace_events_run ON trace_events (run_id);
 CREATE INDEX IF NOT EXISTS trace_events_type_ts ON trace_events (type, ts);
 CREATE INDEX IF NOT EXISTS trace_events_ts ON trace_events (ts);
 CREATE INDEX IF NOT EXISTS trace_events_parent ON trace_events (parent_event);
