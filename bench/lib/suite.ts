@@ -12,6 +12,9 @@ export type { SuiteOptions, TargetFigures } from "./phases.ts";
 export interface BundledFigures {
   cold?: ColdStartResult;
   idleRssMiB?: number;
+  /** The binary's size and the Bun runtime's inside it, MB. */
+  sizeMB?: number;
+  runtimeMB?: number;
   error?: string;
 }
 
@@ -62,7 +65,7 @@ export async function runComparison(o: SuiteOptions, withBundle: boolean): Promi
   if (bundle?.target) {
     const started = await startAndHandshake(bundle.target);
     await sleep(500);
-    bundled = { cold: cold[2], idleRssMiB: round(memoryMiB(started.server.pid).rss, 1) };
+    bundled = { cold: cold[2], idleRssMiB: round(memoryMiB(started.server.pid).rss, 1), ...(bundle.sizeMB !== undefined && { sizeMB: bundle.sizeMB, runtimeMB: bundle.runtimeMB }) };
     await stopStarted(started);
     log(`[${bundle.target.name}] idle RSS ${bundled.idleRssMiB} MiB`);
   }
