@@ -3,13 +3,16 @@
  * Prometheus text-format parser (parse-prometheus-text-format) and its counters moving after a run with one tool
  * call; the run's decision graph (tool call → LLM call → run start) through `observe.explain`, `observe.graph`, the
  * `trace_explain` tool the model calls, and `mayros observe explain` against the running gateway; the metrics
- * route's auth off loopback; and a bad plugin config refused with the field named.
+ * route's auth off loopback; buffered events written when the gateway stops; and a bad plugin config refused with
+ * the field named.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { ParsedFamily } from "parse-prometheus-text-format";
 import { startAgentHarness, startAgentRun, type AgentHarness } from "../helpers/agent.ts";
-import { startTestGateway } from "../helpers/gateway.ts";
-import type { TestSocket } from "../helpers/ws-client.ts";
+import { fakeModelConfig, restartableGateway } from "../cron/gateway-harness.ts";
+import { startAnthropicFake } from "../fakes/anthropic-fake.ts";
+import { startTestGateway, TEST_TOKEN } from "../helpers/gateway.ts";
+import { TestSocket } from "../helpers/ws-client.ts";
 import { runCli } from "../cli/spawn.ts";
 import { histogramSeries, parseExposition, sampleValue as valueOf } from "../helpers/prometheus.ts";
 
@@ -93,6 +96,19 @@ describe("the observability plugin in a running gateway", () => {
     expect(graph.depth).toBe(4);
   });
 
+  it("should report statistics and its status, and refuse a bad time naming the field", async () => {
+    const stats = (await sock.request("observe.stats", { sessionKey: SESSION, slowThresholdMs: 0 })).payload;
+    expect(stats.stats).toMatchObject({ totalEvents: 4, llmCalls: 2, toolCalls: 1, decisions: 1, errors: 0, tokens: { prompt: 35, completion: 7 } });
+    expect(stats.stats.tools).toEqual([expect.objectContaining({ toolName: "list", calls: 1, errors: 0 })]);
+    expect(stats.slowOps).toHaveLength(3);
+    const status = (await sock.request("observe.status", {})).payload;
+    expect(status).toMatchObject({ tracing: { enabled: true, flushIntervalMs: 100 }, metrics: { enabled: true, path: "/metrics" }, openRuns: 0, buffer: { pending: 0, dropped: 0 } });
+    expect(status.store.events).toBeGreaterThanOrEqual(4);
+    const bad = await sock.request("observe.events", { from: "yesterday" });
+    expect(bad.error).toMatchObject({ code: "INVALID_REQUEST" });
+    expect(bad.error.message).toContain("/from");
+  });
+
   it("should answer the trace_explain tool the model calls with the chain", async () => {
     const before = h.fake.requests.length;
     h.fake.script({ toolCalls: [{ id: "call-explain", name: "trace_explain", args: [JSON.stringify({ eventId: toolEventId })] }] }, { text: ["explained"] });
@@ -128,6 +144,32 @@ describe("the observability plugin in a running gateway", () => {
     expect((await fetch(url, { headers: remote })).status).toBe(401);
     expect((await fetch(url, { headers: { ...remote, authorization: "Bearer wrong" } })).status).toBe(401);
     await scrape(h, { ...remote, authorization: `Bearer ${h.gw.token}` });
+  });
+});
+
+describe("the observability plugin across a restart", () => {
+  it("should write the events still buffered when the gateway stops, and find them after a restart", async () => {
+    const fake = startAnthropicFake();
+    const gw = restartableGateway(fakeModelConfig(fake.url, { plugins: { entries: { observability: { enabled: true, config: { tracing: { flushIntervalMs: 60_000 } } } } } }));
+    try {
+      const first = await gw.start();
+      const { sock } = await TestSocket.handshake(first.url, { token: TEST_TOKEN, scopes: ["operator.admin"] });
+      fake.script({ text: ["hello"] });
+      const { final } = await startAgentRun(sock, { message: "hi", sessionKey: SESSION, idempotencyKey: "obs-restart-1" }, "obs-restart-req");
+      expect((await final).payload.status).toBe("ok");
+      await sock.close();
+      await first.stop("restart");
+
+      const second = await gw.start();
+      const { sock: again } = await TestSocket.handshake(second.url, { token: TEST_TOKEN, scopes: ["operator.read"] });
+      const { events } = (await again.request("observe.events", { sessionKey: SESSION })).payload;
+      expect(events.map((e: { type: string }) => e.type)).toEqual(["decision", "llm_call"]);
+      expect(events[1].parentEvent).toBe(events[0].id);
+      await again.close();
+    } finally {
+      await gw.dispose();
+      await fake.stop();
+    }
   });
 });
 
