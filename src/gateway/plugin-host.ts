@@ -37,10 +37,10 @@ export async function loadGatewayPlugins(o: {
   });
 }
 
-/** The plugin tools as agent tools (policy group `plugin:<id>`). */
+/** The plugin tools as agent tools, in the policy group `group:plugin:<id>` (so `tools.deny: ["group:plugin:<id>"]` hides them all). */
 export function pluginTools(registry: PluginRegistry): Tool[] {
   return registry.tools.map(({ pluginId, tool }): Tool => ({
-    name: tool.name, description: tool.description, inputSchema: tool.parameters as unknown as Record<string, unknown>, group: `plugin:${pluginId}`,
+    name: tool.name, description: tool.description, inputSchema: tool.parameters as unknown as Record<string, unknown>, group: `group:plugin:${pluginId}`,
     async execute(input, ctx) {
       const result = await tool.execute(crypto.randomUUID(), input, { sessionKey: ctx.sessionKey, workspaceDir: ctx.workspace, signal: ctx.signal });
       return { content: result.content.map((c) => c.text).join("\n"), ...(result.isError && { isError: true }) };

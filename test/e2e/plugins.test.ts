@@ -98,6 +98,35 @@ describe("an external plugin in a running gateway", () => {
   });
 });
 
+describe("a plugin's tools under the tool policy", () => {
+  it("should hide every tool of a plugin denied by its group, and keep them otherwise", async () => {
+    const plugins = pluginDir();
+    process.env.HELLO_PLUGIN_MARKER = plugins.marker;
+    const toolsSeen = async (deny: string[]) => {
+      const h = await startAgentHarness("anthropic", {
+        plugins: { load: { paths: [plugins.dir] }, entries: { hello: { config: { marker: plugins.marker } }, denied: { enabled: false } } },
+        agents: { defaults: { tools: { deny } } },
+      });
+      try {
+        h.fake.script({ text: ["ok"] });
+        const { final } = await startAgentRun(await h.connect(), { message: "hi", idempotencyKey: `run-${deny.join()}` }, "req-tools");
+        await final;
+        return (h.fake.requests[0]!.body.tools as Array<{ name: string }>).map((t) => t.name);
+      } finally {
+        await h.stop();
+      }
+    };
+    try {
+      expect(await toolsSeen(["group:plugin:hello"])).not.toContain("hello_tool");
+      const kept = await toolsSeen(["group:fs"]);
+      expect(kept).toContain("hello_tool");
+      expect(kept).not.toContain("read");
+    } finally {
+      rmSync(join(plugins.dir, ".."), { recursive: true, force: true });
+    }
+  });
+});
+
 describe("a plugin whose config does not match its schema", () => {
   it("should not import its code and should say which field is wrong", async () => {
     const plugins = pluginDir();
