@@ -56,10 +56,11 @@ CREATE TABLE IF NOT EXISTS trace_events (
 );
 CREATE INDEX IF NOT EXISTS trace_events_agent_ts ON trace_events (agent_id, ts);
 CREATE INDEX IF NOT EXISTS trace_events_session_ts ON trace_events (session, ts);
-CREATE INDEX IF NOT EXISTS trace_events_type_ts ON trace_events (type, ts);
 CREATE INDEX IF NOT EXISTS trace_events_ts ON trace_events (ts);
-CREATE INDEX IF NOT EXISTS trace_events_parent ON trace_events (parent_event);
 `;
+// Every index is written on every insert (the hot path of tracing): only those the queries use. Explain walks ids
+// (the unique index), the session graph reads by session, stats by agent and time, retention by time; a type filter
+// is applied within those.
 
 const DAY_MS = 86_400_000;
 

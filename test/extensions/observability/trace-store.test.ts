@@ -37,7 +37,7 @@ describe("the trace store", () => {
   it("should create its indexes", () => {
     const store = open();
     const names = (store.db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trace_events' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>).map((r) => r.name).sort();
-    expect(names).toEqual(["trace_events_agent_ts", "trace_events_parent", "trace_events_session_ts", "trace_events_ts", "trace_events_type_ts"]);
+    expect(names).toEqual(["trace_events_agent_ts", "trace_events_session_ts", "trace_events_ts"]);
   });
 
   it("should list the newest events matching a filter, oldest first", () => {
