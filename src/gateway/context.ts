@@ -13,7 +13,6 @@ import type { HeartbeatRunner } from "../cron/heartbeat.ts";
 import type { CapabilityStore } from "../canvas/capabilities.ts";
 import type { PairingStore } from "../devices/pairing-store.ts";
 import type { NodePairingStore } from "../nodes/pairing-store.ts";
-import type { CommandPolicyConfig } from "../nodes/policy.ts";
 import type { NodeRegistry } from "../nodes/registry.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
 import type { GatewayStats } from "./stats.ts";
@@ -46,8 +45,6 @@ export interface GatewayServices {
   nodePairing: NodePairingStore;
   /** Connected nodes and in-flight `node.invoke` calls. */
   nodes: NodeRegistry;
-  /** The server-side node command allowlist config. */
-  nodeCommandPolicy(): CommandPolicyConfig;
   /** Canvas capability URLs for nodes. */
   canvas: {
     capabilities: CapabilityStore;

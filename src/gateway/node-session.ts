@@ -1,5 +1,4 @@
-/** @module What happens when a node connects and leaves: registry entry, filtered commands, canvas capability. */
-import { allowedCommands } from "../nodes/policy.ts";
+/** @module What happens when a node connects and leaves: registry entry, canvas capability. */
 import type { Connection } from "./connection.ts";
 import type { GatewayServices } from "./context.ts";
 
@@ -12,7 +11,7 @@ export function registerNode(conn: Connection, s: GatewayServices): void {
     {
       nodeId, connId: conn.id, displayName: id.client.displayName, platform: id.client.platform, version: id.client.version,
       deviceFamily: id.client.deviceFamily, modelIdentifier: id.client.modelIdentifier, caps: [...id.caps],
-      commands: allowedCommands(declared, id.client.platform, s.nodeCommandPolicy()), declaredCommands: declared,
+      declaredCommands: declared,
       permissions: { ...id.permissions }, remoteIp: conn.remoteAddress, connectedAtMs: Date.now(),
     },
     { id: conn.id, sendEvent: (event, payload) => s.broadcaster.sendTo(conn, event, payload) },

@@ -27,6 +27,7 @@ import { PairingStore } from "../devices/pairing-store.ts";
 import type { Logger } from "../logging/logger.ts";
 import { NodePairingStore } from "../nodes/pairing-store.ts";
 import { NodeRegistry } from "../nodes/registry.ts";
+import { liveNodeCommandPolicy } from "./node-policy.ts";
 import { VERSION, COMMIT } from "../version.ts";
 import { ChannelManager, type ChannelFactory } from "../channels/manager.ts";
 import { createChannelAuthStore } from "../channels/auth-store.ts";
@@ -118,8 +119,8 @@ export function createServices({ loaded, db, log, logFile, host, canvas, channel
     stateDir: paths.stateDir, authMode, logFile, log, registry, broadcaster, presence, health,
     agent, sessions, lanes, runs, workspace, agentConfig: () => config, agentIdentity: () => readIdentity(workspace),
     config: createConfigService(loaded), systemEvents, cron, heartbeat,
-    pairing: new PairingStore(db), nodePairing: new NodePairingStore(db), nodes: new NodeRegistry(),
-    nodeCommandPolicy: () => config.gateway.nodes,
+    pairing: new PairingStore(db), nodePairing: new NodePairingStore(db),
+    nodes: new NodeRegistry(liveNodeCommandPolicy(paths.configPath, config.gateway.nodes, log)),
     canvas: { capabilities: canvas.capabilities, hostUrl: canvas.hostUrl },
     execApprovals,
     stateVersion: () => ({ presence: presence.version, health: health.version }),

@@ -1,5 +1,6 @@
 /** @module Connected nodes and `node.invoke`: forward a command to one node, complete on its result, time out cleanly. */
 import { GatewayError } from "../protocol/index.ts";
+import { isCommandAllowed, type CommandPolicyConfig } from "./policy.ts";
 
 /** How the registry reaches a node's socket (the gateway's connection, seen structurally). */
 export interface NodeLink {
@@ -19,7 +20,7 @@ export interface NodeInfo {
   deviceFamily?: string;
   modelIdentifier?: string;
   caps: string[];
-  /** Declared commands the gateway allows. */
+  /** Declared commands the gateway allows now (under the current policy, not the one the node connected under). */
   commands: string[];
   /** Everything the node claimed. */
   declaredCommands: string[];
@@ -27,6 +28,9 @@ export interface NodeInfo {
   remoteIp: string;
   connectedAtMs: number;
 }
+
+/** What a connecting node registers: its claims (the allowed commands follow the live policy). */
+export type NodeRegistration = Omit<NodeInfo, "commands">;
 
 /** The outcome a node reports with `node.invoke.result`. */
 export interface InvokeResult {
@@ -55,11 +59,17 @@ export const MAX_INVOKE_TIMEOUT_MS = 10 * 60_000;
 
 /** Connected nodes by id and their in-flight invokes. */
 export class NodeRegistry {
-  private readonly nodes = new Map<string, { info: NodeInfo; link: NodeLink }>();
+  private readonly nodes = new Map<string, { info: NodeRegistration; link: NodeLink }>();
   private readonly pending = new Map<string, PendingInvoke>();
 
+  /**
+   * @param policy the node command allowlist as it is now: read on every `invoke`, `get` and `list`, so an
+   * allowlist change applies to nodes already connected
+   */
+  constructor(private readonly policy: () => CommandPolicyConfig) {}
+
   /** Registers (or replaces) a node. */
-  add(info: NodeInfo, link: NodeLink): void {
+  add(info: NodeRegistration, link: NodeLink): void {
     const previous = this.nodes.get(info.nodeId);
     if (previous && previous.link.id !== link.id) this.failPending(info.nodeId, "node reconnected");
     this.nodes.set(info.nodeId, { info, link });
@@ -71,19 +81,21 @@ export class NodeRegistry {
       if (entry.link.id !== connId) continue;
       this.nodes.delete(nodeId);
       this.failPending(nodeId, "node disconnected");
-      return entry.info;
+      return this.withCommands(entry.info);
     }
     return undefined;
   }
 
   /** Every connected node. */
   list(): NodeInfo[] {
-    return [...this.nodes.values()].map((e) => e.info);
+    const policy = this.policy();
+    return [...this.nodes.values()].map((e) => this.withCommands(e.info, policy));
   }
 
   /** A connected node by id. */
   get(nodeId: string): NodeInfo | undefined {
-    return this.nodes.get(nodeId)?.info;
+    const entry = this.nodes.get(nodeId);
+    return entry && this.withCommands(entry.info);
   }
 
   /** The node id registered for a connection. */
@@ -104,7 +116,7 @@ export class NodeRegistry {
     if (!entry.info.declaredCommands.includes(command)) {
       return Promise.reject(new GatewayError("INVALID_REQUEST", `node ${nodeId} did not declare command: ${command}`));
     }
-    if (!entry.info.commands.includes(command)) {
+    if (!isCommandAllowed(command, entry.info.platform, this.policy())) {
       return Promise.reject(new GatewayError("INVALID_REQUEST", `command not allowed by the gateway: ${command} (see gateway.nodes.allowCommands)`));
     }
     const id = crypto.randomUUID();
@@ -149,6 +161,10 @@ export class NodeRegistry {
         details: { nodeError: result.error ?? {} },
       }));
     });
+  }
+
+  private withCommands(info: NodeRegistration, policy = this.policy()): NodeInfo {
+    return { ...info, commands: info.declaredCommands.filter((c) => isCommandAllowed(c, info.platform, policy)) };
   }
 
   private settle(id: string, action: (p: PendingInvoke) => void): boolean {

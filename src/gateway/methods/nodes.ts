@@ -8,7 +8,6 @@ import type {
   NodeDescribeParams, NodeDescribeResult, NodeEventParams, NodeInvokeParams, NodeInvokeResult, NodeInvokeResultParams,
   NodeListResult, NodePluginSurfaceRefreshParams, NodePluginSurfaceRefreshResult, NodeRenameParams, NodeRenameResult, NodeSummary,
 } from "../../protocol/methods/nodes.ts";
-import { isCommandAllowed } from "../../nodes/policy.ts";
 import type { NodeInfo } from "../../nodes/registry.ts";
 import type { Connection } from "../connection.ts";
 import type { GatewayServices, MethodTable } from "../context.ts";
@@ -108,11 +107,7 @@ export const nodesMethods: MethodTable = {
   "node.invoke": async ({ nodeId, command, params, timeoutMs, idempotencyKey }: NodeInvokeParams, { conn, services: s }): Promise<NodeInvokeResult> => {
     const identity = conn.identity!;
     if (ADMIN_NODE_COMMANDS.has(command) && !hasScope(identity.scopes, "operator.admin")) throw missingScopeError(identity.protocol, "operator.admin");
-    const info = s.nodes.get(nodeId);
-    // The allowlist may have changed since the node connected: check it again with the current config.
-    if (info?.declaredCommands.includes(command) && !isCommandAllowed(command, info.platform, s.nodeCommandPolicy())) {
-      throw new GatewayError("INVALID_REQUEST", `command not allowed by the gateway: ${command} (see gateway.nodes.allowCommands)`);
-    }
+    // The registry checks the command against the allowlist as it is now, not as it was when the node connected.
     const payload = await s.nodes.invoke(nodeId, command, params, timeoutMs, idempotencyKey);
     return { ok: true, nodeId, command, payload };
   },

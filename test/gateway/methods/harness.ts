@@ -11,8 +11,8 @@ import { PairingStore, type PendingRequest } from "../../../src/devices/pairing-
 import type { Connection, Identity } from "../../../src/gateway/connection.ts";
 import type { GatewayServices, MethodTable } from "../../../src/gateway/context.ts";
 import { NodePairingStore } from "../../../src/nodes/pairing-store.ts";
-import { allowedCommands, type CommandPolicyConfig } from "../../../src/nodes/policy.ts";
-import { NodeRegistry, type NodeInfo, type NodeLink } from "../../../src/nodes/registry.ts";
+import type { CommandPolicyConfig } from "../../../src/nodes/policy.ts";
+import { NodeRegistry, type NodeLink, type NodeRegistration } from "../../../src/nodes/registry.ts";
 import { firstError, GatewayError, METHODS, type EventName } from "../../../src/protocol/index.ts";
 import { openDatabase } from "../../../src/store/index.ts";
 
@@ -71,8 +71,7 @@ export class Harness {
       broadcaster: { broadcast: (event: EventName, payload: unknown) => { this.broadcasts.push({ event, payload }); return 1; } },
       pairing: new PairingStore(this.db, clock),
       nodePairing: new NodePairingStore(this.db, clock),
-      nodes: new NodeRegistry(),
-      nodeCommandPolicy: () => this.policy,
+      nodes: new NodeRegistry(() => this.policy),
       canvas: {
         capabilities: new CapabilityStore({ now: clock }),
         hostUrl: (cap: string) => `http://127.0.0.1:18789/__mayros__/cap/${cap}/`,
@@ -93,9 +92,9 @@ export class Harness {
     this.pairDevice(nodeId, { role: "node", scopes: [], displayName, platform });
     const conn = this.connect({ role: "node", scopes: new Set(), deviceId: nodeId, authMethod: "device-token" });
     const link = new FakeNodeLink(conn.id);
-    const info: NodeInfo = {
+    const info: NodeRegistration = {
       nodeId, connId: conn.id, displayName, platform, version: "1.0.0", caps: ["system"], declaredCommands: declared,
-      commands: allowedCommands(declared, platform, this.policy), permissions: {}, remoteIp: "10.0.0.7", connectedAtMs: this.now,
+      permissions: {}, remoteIp: "10.0.0.7", connectedAtMs: this.now,
     };
     this.services.nodes.add(info, link);
     return { conn, link, info };

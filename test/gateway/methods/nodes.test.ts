@@ -109,6 +109,15 @@ describe("node.invoke", () => {
     expect(link.sent).toEqual([]);
   });
 
+  it("should let a connected node run a command allowed after it connected, and list it as allowed", async () => {
+    const { link } = h.connectNode("node-1", { declared: ["camera.snap"] });
+    h.policy = { allowCommands: ["camera.snap"], denyCommands: [] };
+    expect(await h.call(table, "node.describe", { nodeId: "node-1" })).toMatchObject({ commands: ["camera.snap"] });
+    const outcome = await startInvoke("node-1", "camera.snap", { timeoutMs: 1 }).then(() => null, (e: GatewayError) => e);
+    expect(link.sent.map((e: any) => e.payload.command)).toEqual(["camera.snap"]);
+    expect(outcome?.code).toBe("AGENT_TIMEOUT");
+  });
+
   it("should need operator.admin for browser.proxy", async () => {
     h.connectNode("node-1", { declared: ["browser.proxy"] });
     const v4 = await h.error(table, "node.invoke", { nodeId: "node-1", command: "browser.proxy", idempotencyKey: "k" }, writer());
