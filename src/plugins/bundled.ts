@@ -23,4 +23,8 @@ export const BUNDLED_PLUGINS: Record<string, BundledPlugin> = {
     manifest: () => json(import("../extensions/observability/mayros.plugin.json", { with: { type: "json" } })),
     module: () => import("../extensions/observability/index.ts"),
   },
+  "lsp-bridge": {
+    manifest: () => json(import("../extensions/lsp-bridge/mayros.plugin.json", { with: { type: "json" } })),
+    module: () => import("../extensions/lsp-bridge/index.ts"),
+  },
 };
