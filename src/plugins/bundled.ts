@@ -27,4 +27,8 @@ export const BUNDLED_PLUGINS: Record<string, BundledPlugin> = {
     manifest: () => json(import("../extensions/lsp-bridge/mayros.plugin.json", { with: { type: "json" } })),
     module: () => import("../extensions/lsp-bridge/index.ts"),
   },
+  "phone-control": {
+    manifest: () => json(import("../extensions/phone-control/mayros.plugin.json", { with: { type: "json" } })),
+    module: () => import("../extensions/phone-control/index.ts"),
+  },
 };
