@@ -27,6 +27,10 @@ export const BUNDLED_PLUGINS: Record<string, BundledPlugin> = {
     manifest: () => json(import("../extensions/lsp-bridge/mayros.plugin.json", { with: { type: "json" } })),
     module: () => import("../extensions/lsp-bridge/index.ts"),
   },
+  "iot-bridge": {
+    manifest: () => json(import("../extensions/iot-bridge/mayros.plugin.json", { with: { type: "json" } })),
+    module: () => import("../extensions/iot-bridge/index.ts"),
+  },
   "phone-control": {
     manifest: () => json(import("../extensions/phone-control/mayros.plugin.json", { with: { type: "json" } })),
     module: () => import("../extensions/phone-control/index.ts"),

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { agentConfig, lastUserText, startAgentHarness, startAgentRun, startFake, type AgentHarness } from "../helpers/agent.ts";
+import { agentConfig, lastUserText, startAgentHarness, startAgentRun, startFake, toolResults, type AgentHarness } from "../helpers/agent.ts";
 import { startChannelGateway, type ChannelHarness } from "../channels/gateway-harness.ts";
 import { startTestGateway, TEST_TOKEN } from "../helpers/gateway.ts";
 import type { TestSocket } from "../helpers/ws-client.ts";
@@ -34,19 +34,6 @@ async function run(sock: TestSocket, message: string): Promise<void> {
   const id = `budget-${++runs}`;
   const { final } = await startAgentRun(sock, { message, sessionKey: KEY, idempotencyKey: id }, `req-${id}`);
   expect((await final).payload.status).toBe("ok");
-}
-
-/** The tool results of an Anthropic request body, by tool call id. */
-function toolResults(body: any): Record<string, { text: string; isError: boolean }> {
-  const out: Record<string, { text: string; isError: boolean }> = {};
-  for (const m of body.messages as any[]) {
-    for (const b of Array.isArray(m.content) ? m.content : []) {
-      if (b.type !== "tool_result") continue;
-      const text = typeof b.content === "string" ? b.content : (b.content as any[]).map((c) => c.text).join("");
-      out[b.tool_use_id] = { text, isError: b.is_error === true };
-    }
-  }
-  return out;
 }
 
 describe("token economy in a running gateway (soft)", () => {

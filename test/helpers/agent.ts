@@ -140,6 +140,19 @@ export function lastUserText(body: any): string {
   return (last?.content as any[] ?? []).filter((b) => b.type === "text").map((b) => b.text).join("");
 }
 
+/** The tool results of an Anthropic request body, by tool call id. */
+export function toolResults(body: any): Record<string, { text: string; isError: boolean }> {
+  const out: Record<string, { text: string; isError: boolean }> = {};
+  for (const m of body.messages as any[]) {
+    for (const b of Array.isArray(m.content) ? m.content : []) {
+      if (b.type !== "tool_result") continue;
+      const text = typeof b.content === "string" ? b.content : (b.content as any[]).map((c) => c.text).join("");
+      out[b.tool_use_id] = { text, isError: b.is_error === true };
+    }
+  }
+  return out;
+}
+
 /** Null when `payload` fits the catalog's result schema of `method`, else the first problem. */
 export function resultProblem(method: string, payload: unknown): string | null {
   const spec = (METHODS as Record<string, { result: Parameters<typeof firstError>[0] }>)[method];

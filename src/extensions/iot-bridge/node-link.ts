@@ -1,0 +1,54 @@
+/**
+ * @module The resilient path to one node: its client behind its own circuit breaker (so one dead node never trips
+ * another) with retries, backoff and jitter. Every attempt asks the breaker first, so once it opens — even between
+ * two retries — the call fails fast with a {@link CircuitOpenError} and no request is sent.
+ */
+import { CircuitBreaker, type BreakerOptions } from "./circuit-breaker.ts";
+import { AingleClient, isUnreachable, type ClientOptions } from "./client.ts";
+import { withRetries, type RetryOptions, type Sleep } from "./retry.ts";
+
+/** How calls to a node are made resilient. */
+export interface ResilienceOptions {
+  client: ClientOptions;
+  breaker: BreakerOptions;
+  retry: RetryOptions;
+}
+
+/** Time and randomness, injectable for tests. */
+export interface LinkDeps {
+  now?: () => number;
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+/** One node's client, breaker and retry policy. */
+export class NodeLink {
+  readonly client: AingleClient;
+  readonly breaker: CircuitBreaker;
+
+  constructor(nodeId: string, url: string, private readonly options: ResilienceOptions, private readonly deps: LinkDeps = {}) {
+    this.client = new AingleClient(url, options.client);
+    this.breaker = new CircuitBreaker(nodeId, options.breaker, deps.now);
+  }
+
+  /**
+   * Runs `fn` on the client through the breaker with retries.
+   * @throws {CircuitOpenError} at once while the breaker is open
+   * @throws {IotRequestError} the last failure once the retries are used up
+   */
+  call<T>(fn: (client: AingleClient) => Promise<T>): Promise<T> {
+    return withRetries(async () => {
+      this.breaker.admit();
+      try {
+        const result = await fn(this.client);
+        this.breaker.success();
+        return result;
+      } catch (err) {
+        // A node that answered (4xx, success: false) is up: only unreachability counts against it.
+        if (isUnreachable(err)) this.breaker.failure();
+        else this.breaker.success();
+        throw err;
+      }
+    }, { ...this.options.retry, retryable: isUnreachable, ...(this.deps.sleep && { sleep: this.deps.sleep }), ...(this.deps.random && { random: this.deps.random }) });
+  }
+}
