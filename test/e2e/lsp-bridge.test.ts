@@ -2,12 +2,14 @@
  * @module The lsp-bridge plugin end to end: a running gateway with the fake model, its workspace a temp copy of a
  * small TypeScript project, and the real `typescript-language-server` (one server start for the file, plus one
  * restart after the crash). The model calls `lsp_diagnostics` and gets the type error the server published;
- * `lsp_hover` and `lsp_definition` name `greet` and its declaration in src/greet.ts; a killed server is seen as
+ * `lsp_hover` and `lsp_definition` name `greet` and its declaration in src/greet.ts, `lsp_completions` offers it;
+ * a file changed on disk is sent as a new version and its new diagnostics returned; a killed server is seen as
  * crashed and restarted on next use; after `mayros lsp stop` the stored diagnostics are still returned, and the
  * definition comes from the text fallback; a path outside the workspace is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { startAgentHarness, startAgentRun, type AgentHarness } from "../helpers/agent.ts";
 import type { TestSocket } from "../helpers/ws-client.ts";
 import { runCli } from "../cli/spawn.ts";
@@ -79,6 +81,26 @@ describe("the lsp-bridge plugin in a running gateway with typescript-language-se
     expect(body).toContain("Says hello to someone.");
     expect(body).toContain("src/greet.ts:2:17");
     expect(body).not.toContain("fallback");
+  });
+
+  it("should complete the name being typed", async () => {
+    const body = await callTools({ name: "lsp_completions", args: { path: "src/main.ts", line: GREET_USE.line, character: 15 } });
+    expect(body.split("\n")).toContain("greet");
+    expect(body).not.toContain("fallback");
+  });
+
+  it("should send the file's new text when it changed on disk, and return the diagnostics of that version", async () => {
+    const main = join(workspace, "src/main.ts");
+    const broken = readFileSync(main, "utf8");
+    writeFileSync(main, broken.replace('"three"', "3"));
+    const fixed = await callTools({ name: "lsp_diagnostics", args: { path: "src/main.ts" } });
+    expect(fixed).toStartWith("src/main.ts: 0 diagnostics (typescript, version 2, received ");
+    expect(fixed).toContain("source: live from the language server");
+
+    writeFileSync(main, broken);
+    const again = await callTools({ name: "lsp_diagnostics", args: { path: "src/main.ts" } });
+    expect(again).toStartWith("src/main.ts: 1 diagnostic (typescript, version 3, received ");
+    expect(again).toContain(TYPE_ERROR);
   });
 
   it("should restart a killed server on next use", async () => {

@@ -121,6 +121,7 @@ export class LspServer {
       await conn.sendNotification(InitializedNotification.type, {});
       return server;
     } catch (e) {
+      server.stopping = true;
       child.kill("SIGKILL");
       throw e;
     }
