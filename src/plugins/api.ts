@@ -192,7 +192,7 @@ export interface PluginRuntime {
   database(): Database;
   /** Reads the current config file (validated). */
   readConfig(): unknown;
-  /** Merge-patches the config file (validated, atomic); takes effect on restart. */
+  /** Merge-patches the config file (validated, atomic); takes effect on restart, except `gateway.nodes` (the node command allowlist), which applies at once. */
   patchConfig(patch: Record<string, unknown>): Promise<void>;
   /** Calls a gateway method in-process with full operator rights (for CLI commands and services). */
   call(method: string, params?: Record<string, unknown>): Promise<unknown>;
