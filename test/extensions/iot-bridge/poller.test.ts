@@ -3,25 +3,8 @@
  * scheduled only after the current one ends, `pollNow` joining the schedule, and `stop` ending it.
  */
 import { describe, expect, it } from "bun:test";
-import { Poller, type Timers } from "../../../src/extensions/iot-bridge/poller.ts";
-
-/** Timers that only record what was scheduled; `fire()` runs the pending one. */
-function manualTimers() {
-  const pending = new Map<number, { fn: () => void; ms: number }>();
-  let next = 0;
-  const timers: Timers = {
-    setTimeout: (fn, ms) => (pending.set(++next, { fn, ms }), next),
-    clearTimeout: (handle) => void pending.delete(handle as number),
-  };
-  return {
-    timers, pending,
-    fire() {
-      const [id, t] = [...pending][0]!;
-      pending.delete(id);
-      t.fn();
-    },
-  };
-}
+import { Poller } from "../../../src/extensions/iot-bridge/poller.ts";
+import { manualTimers } from "./manual-timers.ts";
 
 /** A run that the test ends by hand; counts runs and the most ever in flight at once. */
 function heldRuns() {
