@@ -43,7 +43,8 @@ afterAll(async () => {
 });
 
 const invokeSnap = () => op.request("node.invoke", { nodeId: phone.nodeId, command: "camera.snap", params: { facing: "back" }, idempotencyKey: crypto.randomUUID() });
-const fileNodes = async () => (await op.request("config.get", {})).payload.config.gateway.nodes;
+const fileConfig = async () => (await op.request("config.get", {})).payload.config;
+const fileNodes = async () => (await fileConfig()).gateway.nodes;
 
 /** Every message the relay channel sent so far. */
 const sent = async () => (await op.request("relay.sent", {})).payload.sent as Array<{ chatId: string; text: string }>;
@@ -76,6 +77,7 @@ describe("phone control with a real gateway, a connected node and a fake clock",
   });
 
   it("should let the operator invoke camera.snap once an owner armed camera for 30 s, and disarm at expiry keeping the user's edit", async () => {
+    const initial = await fileConfig();
     await pair("owner");
     expect(await chat("owner", "/phone arm camera 30s")).toBe([
       "Phone control: armed camera (camera.snap, camera.clip) by relay-chat:owner.",
@@ -101,7 +103,8 @@ describe("phone control with a real gateway, a connected node and a fake clock",
 
     const after = await invokeSnap();
     expect(after.error).toMatchObject({ code: "INVALID_REQUEST", message: "command not allowed by the gateway: camera.snap (see gateway.nodes.allowCommands)" });
-    expect(await fileNodes()).toEqual({ allowCommands: ["location.get", "screen.record"], denyCommands: ["camera.clip", "system.run"] });
+    // The whole file: what it was, plus the entry the user added.
+    expect(await fileConfig()).toEqual({ ...initial, gateway: { ...initial.gateway, nodes: { ...NODES, allowCommands: ["location.get", "screen.record"] } } });
     const listed = (await op.request("node.list", {})).payload.nodes.find((n: Frame) => n.nodeId === phone.nodeId);
     expect(listed).toMatchObject({ connected: true, commands: [] });
     expect(await chat("owner", "/phone status")).toBe("Phone control: disarmed.");
