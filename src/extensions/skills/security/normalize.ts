@@ -1,0 +1,134 @@
+/**
+ * @module The scanner's anti-evasion normalization (extensions.md §10, layer 1). Before any rule runs, skill source
+ * is rewritten so the common ways of hiding a call from a regex no longer hide it:
+ * - comments are removed (string-aware, newlines kept so line numbers hold);
+ * - backslash line continuations are removed;
+ * - `\u0065`, `\u{65}` and `\x65` escapes that stand for identifier characters are decoded (`\u0065val` → `eval`);
+ * - adjacent string literals joined with `+` are merged (`"ev" + "al"` → `"eval"`, also inside brackets);
+ * - statements split over several lines are joined into one logical line (open parentheses, trailing operators,
+ *   a next line starting with `(`, `.`, `[`, `+`), each remembering the line it started on.
+ */
+
+/** One logical line of normalized source and the 1-based source line it starts on. */
+export interface LogicalLine {
+  text: string;
+  line: number;
+}
+
+/** Normalized source: `stripped` has only comments removed (for escape-run rules); `lines` is fully normalized. */
+export interface NormalizedSource {
+  stripped: string;
+  joined: string;
+  lines: LogicalLine[];
+}
+
+const QUOTES = new Set(["'", '"', "`"]);
+
+/** Removes `//` and `/* *\/` comments outside string literals, keeping every newline. */
+export function stripComments(source: string): string {
+  let out = "";
+  let i = 0;
+  while (i < source.length) {
+    const ch = source[i]!;
+    if (QUOTES.has(ch)) {
+      const end = stringEnd(source, i);
+      out += source.slice(i, end);
+      i = end;
+    } else if (ch === "/" && source[i + 1] === "/") {
+      while (i < source.length && source[i] !== "\n") i++;
+    } else if (ch === "/" && source[i + 1] === "*") {
+      const close = source.indexOf("*/", i + 2);
+      const end = close < 0 ? source.length : close + 2;
+      out += source.slice(i, end).replace(/[^\n]/g, "");
+      i = end;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** The index just past the string literal opening at `start` (or the end of the line for an unterminated '/"). */
+function stringEnd(source: string, start: number): number {
+  const quote = source[start];
+  let i = start + 1;
+  while (i < source.length) {
+    const ch = source[i];
+    if (ch === "\\") i += 2;
+    else if (ch === quote) return i + 1;
+    else if (ch === "\n" && quote !== "`") return i;
+    else i++;
+  }
+  return source.length;
+}
+
+/** Decodes unicode and hex escapes that stand for identifier characters; others are left as written. */
+function decodeIdentifierEscapes(source: string): string {
+  return source.replace(/\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})/g, (all, braced, u4, x2) => {
+    const ch = String.fromCodePoint(parseInt((braced ?? u4 ?? x2) as string, 16));
+    return /^[\w$]$/.test(ch) ? ch : all;
+  });
+}
+
+const CONCAT = /(["'`])((?:(?!\1)[^\\\n$])*)\1\s*\+\s*(["'`])((?:(?!\3)[^\\\n$])*)\3/g;
+
+/** Merges `"a" + 'b'` into `"ab"` until no adjacent literal pair is left. */
+function joinConcatenations(source: string): string {
+  let current = source;
+  for (;;) {
+    const next = current.replace(CONCAT, (_all, q: string, a: string, _q2: string, b: string) => `${q}${a}${b}${q}`);
+    if (next === current) return current;
+    current = next;
+  }
+}
+
+/** Net `(` minus `)` outside string literals. */
+function netParens(text: string): number {
+  let net = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (QUOTES.has(ch)) i = stringEnd(text, i) - 1;
+    else if (ch === "(") net++;
+    else if (ch === ")") net--;
+  }
+  return net;
+}
+
+const ENDS_OPEN = /(?:[([{,+\-*=&|?:.]|=>)$/;
+const STARTS_CONTINUED = /^(?:[(.[+?]|&&|\|\|)/;
+
+/** Joins statements split over lines into logical lines, each with the line it starts on. */
+function joinSplitStatements(source: string): LogicalLine[] {
+  const raw = source.split("\n").map((l) => l.trim());
+  const out: LogicalLine[] = [];
+  let text = "";
+  let start = 1;
+  let depth = 0;
+  const nextNonEmpty: string[] = [];
+  for (let i = raw.length - 1, seen = ""; i >= 0; i--) {
+    nextNonEmpty[i] = seen;
+    if (raw[i] !== "") seen = raw[i]!;
+  }
+  raw.forEach((line, index) => {
+    if (text === "") start = index + 1;
+    text = text === "" ? line : `${text} ${line}`;
+    depth += netParens(line);
+    const continues = depth > 0 || (line !== "" && ENDS_OPEN.test(line)) || STARTS_CONTINUED.test(nextNonEmpty[index]!);
+    if (!continues || index === raw.length - 1) {
+      if (text !== "") out.push({ text, line: start });
+      text = "";
+      depth = 0;
+    }
+  });
+  return out;
+}
+
+/** Runs the whole anti-evasion normalization over one file's source. */
+export function normalizeSource(source: string): NormalizedSource {
+  const stripped = stripComments(source.replace(/\r\n?/g, "\n"));
+  const continued = stripped.replace(/\\\n/g, "");
+  const joinedSource = joinConcatenations(decodeIdentifierEscapes(continued));
+  const lines = joinSplitStatements(joinedSource);
+  return { stripped, joined: lines.map((l) => l.text).join("\n"), lines };
+}
