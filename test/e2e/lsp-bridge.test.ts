@@ -15,6 +15,9 @@ import type { TestSocket } from "../helpers/ws-client.ts";
 import { runCli } from "../cli/spawn.ts";
 import { GREET_USE, typescriptServer, writeFixtureProject } from "../extensions/lsp-bridge/fixture.ts";
 
+/** Tests that start the real server (node, tsserver, the project load): seconds alone, more on a loaded machine. */
+const SERVER_START_MS = 60_000;
+
 const TYPE_ERROR = "src/main.ts:3:7 error TS2322: Type 'string' is not assignable to type 'number'. (typescript)";
 
 describe("the lsp-bridge plugin in a running gateway with typescript-language-server", () => {
@@ -46,7 +49,7 @@ describe("the lsp-bridge plugin in a running gateway with typescript-language-se
           "lsp-bridge": {
             enabled: true,
             // A second language whose server must never be spawned for .ts files.
-            config: { servers: [typescriptServer(), { language: "python", command: "sleep", args: ["600"] }], timeoutMs: 30_000, diagnosticsTimeoutMs: 30_000 },
+            config: { servers: [typescriptServer(), { language: "python", command: "sleep", args: ["600"] }], timeoutMs: 45_000, diagnosticsTimeoutMs: 45_000 },
           },
         },
       },
@@ -73,7 +76,7 @@ describe("the lsp-bridge plugin in a running gateway with typescript-language-se
     expect(files).toHaveLength(1);
     expect(files[0]).toMatchObject({ uri: `file://${workspace}/src/main.ts`, language: "typescript", version: 1 });
     expect(files[0].diagnostics).toEqual([expect.objectContaining({ code: 2322, severity: 1, range: { start: { line: 2, character: 6 }, end: { line: 2, character: 11 } } })]);
-  });
+  }, SERVER_START_MS);
 
   it("should name greet on hover and locate its declaration in src/greet.ts", async () => {
     const body = await callTools({ name: "lsp_hover", args: { path: "src/main.ts", ...GREET_USE } }, { name: "lsp_definition", args: { path: "src/main.ts", ...GREET_USE } });
@@ -116,7 +119,7 @@ describe("the lsp-bridge plugin in a running gateway with typescript-language-se
     const [after] = await status();
     expect(after).toMatchObject({ state: "running", restarts: 1 });
     expect(after!.pid).not.toBe(before!.pid);
-  });
+  }, SERVER_START_MS);
 
   it("should keep returning the stored diagnostics after `mayros lsp stop`, and fall back to the text lookup", async () => {
     const stopped = await cli("stop", "--json");

@@ -221,7 +221,10 @@ export class LspServer {
       if (this.alive) await this.conn.sendNotification(ExitNotification.type);
       await this.exited;
     })().catch(() => {});
-    if ((await Promise.race([polite, grace])) === "late") this.child.kill("SIGKILL");
+    if ((await Promise.race([polite, grace])) === "late") {
+      this.o.logger.warn(`${this.o.config.language} server did not exit within ${graceMs} ms of shutdown; killed`);
+      this.child.kill("SIGKILL");
+    }
     await this.exited;
   }
 }
