@@ -5,23 +5,17 @@
  * 500 files of at most 1 MiB. Code that is skipped for a limit is not trusted: it yields a critical
  * `scan-incomplete` finding (the reference skipped it silently, a place to hide a payload).
  */
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { lstatSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { ScanFinding } from "./findings.ts";
 import { normalizeSource, type NormalizedSource } from "./normalize.ts";
+import { isCodeFile, listSkillFiles } from "./skill-files.ts";
 import { LINE_RULES, SOURCE_RULES, type LineRule, type SourceRule } from "./scanner-rules.ts";
 
-/** The file extensions that are scanned. */
-export const SCANNED_EXTENSIONS: readonly string[] = [".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".jsx", ".tsx"];
 /** At most this many files are scanned per skill dir. */
 export const MAX_SCANNED_FILES = 500;
 /** Files larger than this are not scanned (and reported). */
 export const MAX_SCANNED_FILE_BYTES = 1024 * 1024;
-
-/** True for a file name the scanner reads. */
-export function isScannedFile(name: string): boolean {
-  return SCANNED_EXTENSIONS.some((ext) => name.endsWith(ext));
-}
 
 function lineFinding(rule: LineRule, source: NormalizedSource, file: string): ScanFinding | undefined {
   if (rule.requiresContext && !rule.requiresContext.test(source.joined)) return undefined;
@@ -59,34 +53,16 @@ export function scanSource(source: string, file: string): ScanFinding[] {
   return findings;
 }
 
-/** The scannable files under `dir` (sorted; hidden dirs, node_modules and symlinks skipped), up to `limit + 1`. */
-function collectFiles(dir: string, limit: number): string[] {
-  const files: string[] = [];
-  const walk = (current: string): void => {
-    const entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const entry of entries) {
-      if (files.length > limit) return;
-      const path = join(current, entry.name);
-      if (entry.isDirectory()) {
-        if (!entry.name.startsWith(".") && entry.name !== "node_modules") walk(path);
-      }
-      else if (entry.isFile() && isScannedFile(entry.name)) files.push(path);
-    }
-  };
-  walk(dir);
-  return files;
-}
-
 function incomplete(file: string, message: string): ScanFinding {
   return { ruleId: "scan-incomplete", severity: "critical", file, message };
 }
 
 /** Scans every code file of a skill dir; findings name files relative to `dir` with `/` separators. */
 export function scanSkillDir(dir: string): ScanFinding[] {
-  const files = collectFiles(dir, MAX_SCANNED_FILES);
+  const files = listSkillFiles(dir, isCodeFile, MAX_SCANNED_FILES + 1);
   const findings: ScanFinding[] = [];
-  for (const path of files.slice(0, MAX_SCANNED_FILES)) {
-    const file = relative(dir, path).split(sep).join("/");
+  for (const file of files.slice(0, MAX_SCANNED_FILES)) {
+    const path = join(dir, file);
     if (lstatSync(path).size > MAX_SCANNED_FILE_BYTES) {
       findings.push(incomplete(file, `File larger than ${MAX_SCANNED_FILE_BYTES} bytes was not scanned`));
       continue;
