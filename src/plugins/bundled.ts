@@ -35,4 +35,8 @@ export const BUNDLED_PLUGINS: Record<string, BundledPlugin> = {
     manifest: () => json(import("../extensions/phone-control/mayros.plugin.json", { with: { type: "json" } })),
     module: () => import("../extensions/phone-control/index.ts"),
   },
+  "semantic-skills": {
+    manifest: () => json(import("../extensions/skills/mayros.plugin.json", { with: { type: "json" } })),
+    module: () => import("../extensions/skills/index.ts"),
+  },
 };

@@ -58,3 +58,5 @@ export function semanticSkillsPlugin(ports: () => Promise<SkillPorts>): (api: Ma
     });
   };
 }
+
+export default { id: "semantic-skills", register: semanticSkillsPlugin(() => import("./wiring.ts").then((m) => m.realPorts())) };

@@ -65,7 +65,7 @@ export function readManifest(dir: string): SkillManifest {
   }
 }
 
-/** The host a skill's sandbox gets: every call inside its namespace, every write and delete audited. */
+/** The host a skill's sandbox gets (answers shaped like Cortex's REST: `{triples, total}`, `{matches, total}`): every call inside its namespace, every write and delete audited. */
 export function skillHost(skill: string, store: TripleStore, ctx: LoaderContext): SkillHost {
   return {
     createTriple: (t) => {
@@ -73,8 +73,14 @@ export function skillHost(skill: string, store: TripleStore, ctx: LoaderContext)
       ctx.audit.record(skill, "createTriple", `${triple.subject} ${triple.predicate}`, JSON.stringify(triple.object));
       return triple;
     },
-    listTriples: (q) => store.query({ ...(q.subject !== undefined && { subject: String(q.subject) }), ...(q.predicate !== undefined && { predicate: String(q.predicate) }), limit: q.limit ?? 20 }),
-    patternQuery: (q) => store.query(q as Parameters<TripleStore["query"]>[0]),
+    listTriples: (q) => {
+      const triples = store.query({ ...(q.subject !== undefined && { subject: String(q.subject) }), ...(q.predicate !== undefined && { predicate: String(q.predicate) }), limit: q.limit ?? 20 });
+      return { triples, total: triples.length };
+    },
+    patternQuery: (q) => {
+      const matches = store.query(q as Parameters<TripleStore["query"]>[0]);
+      return { matches, total: matches.length };
+    },
     deleteTriple: (id) => {
       const deleted = store.delete(String(id));
       ctx.audit.record(skill, deleted ? "deleteTriple" : "deleteTriple:refused", String(id));
