@@ -99,14 +99,23 @@ export class LspBridge {
   }
 
   /**
-   * The file's diagnostics: opened or updated on its server, which is then given up to `diagnosticsTimeoutMs` to
-   * publish fresh ones; the stored ones when no server runs (or it published nothing new in time).
+   * The file's diagnostics: opened or updated on its server, then asked for them (`textDocument/diagnostic`) when it
+   * offers that, else given up to `diagnosticsTimeoutMs` to publish fresh ones; the stored ones when no server runs
+   * (or the request failed, or it published nothing new in time).
    */
   async diagnostics(path: string): Promise<DiagnosticsAnswer> {
     const t = await this.target(path);
     const uri = fileUri(t.path);
     const live = await this.live(t);
     if ("reason" in live) return { path: t.path, uri, source: "stored", reason: live.reason, ...this.stored(uri) };
+    if (live.server.pullsDiagnostics) {
+      try {
+        await live.server.pullDiagnostics(uri);
+      } catch (e) {
+        return { path: t.path, uri, source: "stored", reason: (e as Error).message, ...this.stored(uri) };
+      }
+      return { path: t.path, uri, source: "live", fresh: true, ...this.stored(uri) };
+    }
     const { diagnosticsTimeoutMs, diagnosticsSettleMs } = this.config;
     const fresh = await live.server.waitForDiagnostics(uri, live.doc.since, diagnosticsTimeoutMs, live.doc.changed ? diagnosticsSettleMs : 0);
     return { path: t.path, uri, source: "live", fresh, ...this.stored(uri) };

@@ -2,14 +2,14 @@
  * @module One language server process: spawned with piped stdio and spoken to through `vscode-languageserver-protocol`
  * (its `StreamMessageReader`/`StreamMessageWriter` do the `Content-Length` framing). It is initialized with real
  * client capabilities, keeps the documents it opened in sync with the disk (`didOpen`, then full-text `didChange`
- * with a growing version), hands every `publishDiagnostics` to the owner, lets callers await fresh diagnostics of a
- * file, bounds every request by a timeout (cancelling it on the server), and stops with `shutdown`/`exit`, killing
+ * with a growing version), hands every `publishDiagnostics` — and every report it pulls with `textDocument/diagnostic`
+ * from a server that offers it — to the owner, lets callers await fresh pushed diagnostics of a file, bounds every request by a timeout (cancelling it on the server), and stops with `shutdown`/`exit`, killing
  * the process when that takes too long. When the process dies, every pending request fails at once.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import {
-  CancellationTokenSource, CompletionRequest, createProtocolConnection, DefinitionRequest, DidChangeTextDocumentNotification,
+  CancellationTokenSource, CompletionRequest, createProtocolConnection, DefinitionRequest, DidChangeTextDocumentNotification, DocumentDiagnosticRequest,
   DidOpenTextDocumentNotification, ExitNotification, HoverRequest, InitializedNotification, InitializeRequest,
   PublishDiagnosticsNotification, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
   type CancellationToken, type ClientCapabilities, type CompletionItem, type CompletionList, type Definition,
@@ -27,6 +27,7 @@ const CLIENT_CAPABILITIES: ClientCapabilities = {
   textDocument: {
     synchronization: { dynamicRegistration: false, didSave: false, willSave: false },
     publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: false },
+    diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false },
     hover: { contentFormat: ["markdown", "plaintext"] },
     definition: { linkSupport: true },
     completion: { completionItem: { snippetSupport: false, documentationFormat: ["markdown", "plaintext"] }, contextSupport: false },
@@ -194,6 +195,17 @@ export class LspServer {
       if (!this.alive) finish();
       else if (fresh()) listener(uri);
     });
+  }
+
+  /** True when the server answers `textDocument/diagnostic` (LSP 3.17 pull diagnostics). */
+  get pullsDiagnostics(): boolean {
+    return this.capabilities.diagnosticProvider !== undefined;
+  }
+
+  /** Asks for the file's diagnostics (`textDocument/diagnostic`) and hands a full report to the owner like a publish. */
+  async pullDiagnostics(uri: string): Promise<void> {
+    const report = await this.timed("diagnostic", (token) => this.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }, token));
+    if (report.kind === "full") this.o.onDiagnostics({ uri, diagnostics: report.items }, this.docs.get(uri)?.version ?? null);
   }
 
   /** `textDocument/hover`. */
