@@ -2,8 +2,9 @@
  * @module The semantic-skills plugin in a running gateway with the fake model. A manifest-only skill in
  * `<workspace>/skills`: the model asserts a fact through it (skill_assert), the next run's prompt carries the fact in
  * the skill's `<semantic-skill-context>` before the user's message, a tool outside the skill's allowlist is
- * blocked, a skill without declared assertions gets no engine, and the audit entries are visible via
- * `skills.audit`.
+ * blocked, an undeclared predicate is refused (no default engine), and the audit entries are visible via
+ * `skills.audit`; the graph query, a local hash-commitment proof verified and then invalidated by a new fact,
+ * and a tool the skill has no permission for.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -17,10 +18,10 @@ const NOTES = `---
 name: notes
 type: semantic
 semantic:
-  permissions: { graph: [read, write] }
+  permissions: { graph: [read, write], proofs: [request, verify] }
   assertions: [{ predicate: status }]
   queries: [{ predicate: status, scope: namespace }]
-  allowedTools: [skill_graph_query, skill_assert]
+  allowedTools: [skill_graph_query, skill_assert, skill_request_zk_proof, skill_verify_zk_proof, skill_memory_context]
 ---
 # Notes
 `;
@@ -56,7 +57,7 @@ describe("the semantic-skills plugin in a running gateway", () => {
 
   it("should list the active skill with its integrity hash", async () => {
     const list = (await sock.request("skills.list", {})).payload;
-    expect(list.skills).toMatchObject([{ name: "notes", code: false, allowedTools: ["skill_graph_query", "skill_assert"], hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(list.skills).toMatchObject([{ name: "notes", code: false, allowedTools: ["skill_graph_query", "skill_assert", "skill_request_zk_proof", "skill_verify_zk_proof", "skill_memory_context"], hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
   });
 
   it("should assert through the skill, block a tool outside its allowlist, and show the fact in the next prompt", async () => {
@@ -86,5 +87,31 @@ describe("the semantic-skills plugin in a running gateway", () => {
       ["blocked:list", "allowlist"],
       ["tool:skill_assert", "project:mayros status"],
     ]);
+  });
+
+  it("should query the graph, record and verify a proof until the facts change, and refuse a tool without its permission", async () => {
+    h.fake.script(
+      { toolCalls: [
+        { id: "q1", name: "skill_graph_query", args: ['{"predicate":"status","scope":"global"}'] },
+        { id: "p1", name: "skill_request_zk_proof", args: ['{"proofType":"equality","subject":"project:mayros","predicate":"status"}'] },
+        { id: "m1", name: "skill_memory_context", args: ['{"query":"project"}'] },
+      ] },
+      { text: ["Proved."] },
+    );
+    const results = toolResults(await run("prove the status"));
+    expect(results.q1!.text).toStartWith('1 match(es)\nmayros:project:mayros mayros:status "green"');
+    const proofId = /^Proof ([0-9a-f-]{36}) \(local-hash-commitment, equality\): [0-9a-f]{64}\.$/.exec(results.p1!.text)?.[1];
+    expect(proofId).toBeDefined();
+    expect(results.m1!.text).toContain('[semantic-skills permission] skill "notes" lacks the permission memory:recall for skill_memory_context');
+    const verify = async (id: string) => {
+      h.fake.script({ toolCalls: [{ id, name: "skill_verify_zk_proof", args: [JSON.stringify({ proofId })] }] }, { text: ["ok"] });
+      return toolResults(await run("verify it"))[id]!.text;
+    };
+    expect(await verify("v1")).toBe(`Proof ${proofId}: valid.`);
+    h.fake.script({ toolCalls: [{ id: "a3", name: "skill_assert", args: ['{"subject":"project:mayros","predicate":"status","object":"red"}'] }] }, { text: ["ok"] });
+    await run("it turned red");
+    expect(await verify("v2")).toBe(`Proof ${proofId}: invalid (the facts changed).`);
+    const { entries } = (await sock.request("skills.audit", { skill: "notes", operation: "tool:skill_request_zk_proof" })).payload;
+    expect(entries).toMatchObject([{ target: "project:mayros status", detail: expect.stringContaining(`Proof ${proofId}`) }]);
   });
 });
