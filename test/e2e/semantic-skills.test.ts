@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { lastUserText, startAgentHarness, startAgentRun, toolResults, type AgentHarness } from "../helpers/agent.ts";
+import { runCli } from "../cli/spawn.ts";
 import type { TestSocket } from "../helpers/ws-client.ts";
 
 const KEY = "agent:main:skills";
@@ -113,5 +114,18 @@ describe("the semantic-skills plugin in a running gateway", () => {
     expect(await verify("v2")).toBe(`Proof ${proofId}: invalid (the facts changed).`);
     const { entries } = (await sock.request("skills.audit", { skill: "notes", operation: "tool:skill_request_zk_proof" })).payload;
     expect(entries).toMatchObject([{ target: "project:mayros status", detail: expect.stringContaining(`Proof ${proofId}`) }]);
+  });
+
+  it("should answer mayros skills list and validate against the running gateway, naming the bad field", async () => {
+    const cli = (...args: string[]) => runCli(["skills", ...args, "--url", h.gw.url, "--token", h.gw.token], { stateDir: h.gw.stateDir });
+    const list = await cli("list");
+    expect([list.code, list.stdout]).toEqual([0, expect.stringMatching(/^notes {2}manifest {2}tools: skill_graph_query,skill_assert,skill_request_zk_proof,skill_verify_zk_proof,skill_memory_context {2}sha256:[0-9a-f]{12}\n$/)]);
+    const bad = join(workspace, "bad");
+    mkdirSync(bad);
+    writeFileSync(join(bad, "SKILL.md"), NOTES.replace("queries: [{ predicate: status, scope: namespace }]", "queries: [{ predicate: status, scope: world }]"));
+    const validated = await cli("validate", bad);
+    expect(validated.code).not.toBe(0);
+    expect(validated.stderr).toContain("semantic.queries[0].scope: must be agent, namespace or global");
+    expect((await cli("validate", join(workspace, "skills", "notes"))).stdout).toStartWith("notes: manifest valid, sha256:");
   });
 });
