@@ -11,7 +11,7 @@ import { isCodeFile, listSkillFiles } from "./skill-files.ts";
 
 /** Relative paths (sorted, `/`-separated) of the files the integrity hash covers: code and `.md`. */
 export function hashedFiles(dir: string): string[] {
-  return listSkillFiles(dir, (name) => isCodeFile(name) || name.endsWith(".md"));
+  return listSkillFiles(dir, { accept: (name) => isCodeFile(name) || name.endsWith(".md") });
 }
 
 /** The SHA-256 (hex) of a skill dir's code and `.md` files. */

@@ -59,7 +59,7 @@ function incomplete(file: string, message: string): ScanFinding {
 
 /** Scans every code file of a skill dir; findings name files relative to `dir` with `/` separators. */
 export function scanSkillDir(dir: string): ScanFinding[] {
-  const files = listSkillFiles(dir, isCodeFile, MAX_SCANNED_FILES + 1);
+  const files = listSkillFiles(dir, { accept: isCodeFile, limit: MAX_SCANNED_FILES + 1 });
   const findings: ScanFinding[] = [];
   for (const file of files.slice(0, MAX_SCANNED_FILES)) {
     const path = join(dir, file);
