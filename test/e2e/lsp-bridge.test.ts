@@ -5,7 +5,7 @@
  * `lsp_hover` and `lsp_definition` name `greet` and its declaration in src/greet.ts, `lsp_completions` offers it;
  * a file changed on disk is sent as a new version and its new diagnostics returned; a killed server is seen as
  * crashed and restarted on next use; after `mayros lsp stop` the stored diagnostics are still returned, and the
- * definition comes from the text fallback; a path outside the workspace is refused.
+ * definition comes from the text fallback, until `mayros lsp start`; a path outside the workspace is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -140,6 +140,16 @@ describe("the lsp-bridge plugin in a running gateway with typescript-language-se
     expect(diag.stdout).toContain(TYPE_ERROR);
     expect(diag.stdout).toContain("source: stored (the typescript server is stopped)");
   });
+
+  it("should start the stopped server again with `mayros lsp start`, answering live", async () => {
+    const started = await cli("start", "--language", "typescript", "--json");
+    expect({ code: started.code, stderr: started.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(JSON.parse(started.stdout).servers).toEqual([expect.objectContaining({ language: "typescript", state: "running" })]);
+    expect((await status())[1]).toMatchObject({ language: "python", state: "stopped" });
+    const body = await callTools({ name: "lsp_diagnostics", args: { path: "src/main.ts" } });
+    expect(body).toContain(TYPE_ERROR);
+    expect(body).toContain("source: live from the language server");
+  }, SERVER_START_MS);
 
   it("should refuse a path outside the workspace", async () => {
     const body = await callTools({ name: "lsp_hover", args: { path: "../outside.ts", line: 0, character: 0 } });
