@@ -74,7 +74,7 @@ describe("the semantic-skills plugin in a running gateway", () => {
     const results = toolResults(first);
     expect(results.a1).toMatchObject({ isError: false, text: expect.stringMatching(/^Asserted mayros:project:mayros mayros:status "green" \(assertion [0-9a-f-]{36}\)\.$/) });
     expect(results.l1!.text).toContain('[semantic-skills allowlist] tool list is not in the allowedTools of skill "notes"');
-    expect(results.a2).toMatchObject({ isError: true, text: 'skill "notes" declares no assertion for predicate mayros:owner' });
+    expect(results.a2).toMatchObject({ isError: true, text: '[semantic-skills engine] skill "notes" declares no assertion for predicate mayros:owner' });
     h.fake.script({ text: ["It is green."] });
     const second = await run("how is the project?");
     expect(lastUserText(second)).toStartWith('<semantic-skill-context skill="notes"><query predicate="mayros:status" scope="namespace" count="1"><result subject="mayros:project:mayros">green</result></query></semantic-skill-context>');

@@ -14,6 +14,12 @@ export interface AssertionResult {
   assertion: AssertionRecord;
 }
 
+/** An assertion refused by layer 16 (no engine, an undeclared predicate, a missing proof). */
+export class EngineRefusal extends Error {
+  readonly layer = "engine";
+  override name = "EngineRefusal";
+}
+
 /** One skill's assertion engine. */
 export class AssertionEngine {
   private constructor(private readonly skill: string, private readonly declared: Map<string, boolean>, private readonly store: TripleStore, private readonly ledger: ProofLedger) {}
@@ -26,13 +32,13 @@ export class AssertionEngine {
 
   /**
    * Stores and records an assertion.
-   * @throws {Error} for an undeclared predicate, or a missing proof where one is required
+   * @throws {EngineRefusal} for an undeclared predicate, or a missing proof where one is required
    */
   assert(subject: string, predicate: string, object: TripleObject, proofType?: string): AssertionResult {
     const scoped = this.store.scoped(predicate);
     const requireProof = this.declared.get(scoped);
-    if (requireProof === undefined) throw new Error(`skill "${this.skill}" declares no assertion for predicate ${scoped}`);
-    if (requireProof && !proofType) throw new Error(`predicate ${scoped} requires a proof: pass proofType`);
+    if (requireProof === undefined) throw new EngineRefusal(`skill "${this.skill}" declares no assertion for predicate ${scoped}`);
+    if (requireProof && !proofType) throw new EngineRefusal(`predicate ${scoped} requires a proof: pass proofType`);
     const triple = this.store.create({ subject, predicate, object });
     const proof = requireProof || proofType ? this.ledger.prove(this.store, this.skill, proofType!, subject, predicate) : undefined;
     return { triple, assertion: this.ledger.assert(this.skill, triple.id, triple.subject, triple.predicate, proof?.id ?? null) };

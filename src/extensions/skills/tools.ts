@@ -6,13 +6,26 @@
  * is off.
  */
 import type { MayrosPluginApi, PluginToolResult } from "../../plugins/api.ts";
+import { EngineRefusal, type AssertionEngine } from "./engine.ts";
 import { enrich } from "./enrichment.ts";
 import { PROOF_TYPES } from "./graph/proofs.ts";
 import type { TripleObject } from "./graph/triple-store.ts";
+import type { LoadedSkill } from "./loader.ts";
 import type { SemanticSkills } from "./skills.ts";
 
 const answer = (text: string, details: unknown): PluginToolResult => ({ content: [{ type: "text", text }], details });
-const refuse = (err: unknown): PluginToolResult => ({ content: [{ type: "text", text: err instanceof Error ? err.message : String(err) }], isError: true });
+/** A failed call: the error's message, after `[semantic-skills <layer>]` when the error names its layer. */
+const refuse = (err: unknown): PluginToolResult => {
+  const layer = (err as { layer?: unknown })?.layer;
+  const message = err instanceof Error ? err.message : String(err);
+  return { content: [{ type: "text", text: typeof layer === "string" ? `[semantic-skills ${layer}] ${message}` : message }], isError: true };
+};
+
+/** The calling skill's assertion engine (layer 16). @throws {EngineRefusal} when it declares none: there is no default */
+function engineOf(skill: LoadedSkill): AssertionEngine {
+  if (!skill.engine) throw new EngineRefusal(`skill "${skill.manifest.name}" declares no assertions: there is no default assertion engine`);
+  return skill.engine;
+}
 
 /** The agent id of a session key `agent:<id>:…` (default `main`). */
 export const agentOf = (sessionKey: string) => /^agent:([^:]+):/.exec(sessionKey)?.[1] ?? "main";
@@ -53,9 +66,8 @@ export function registerSkillTools(api: MayrosPluginApi, skills: () => SemanticS
     proofType: Type.Optional(Type.Union(PROOF_TYPES.map((t) => Type.Literal(t)))),
   }, (p) => {
     const caller = skills().callingSkill(p);
-    if (!caller.engine) throw new Error(`skill "${caller.manifest.name}" declares no assertions: there is no default assertion engine`);
     const proofType = p.proofType ?? (p.requireProof ? "equality" : undefined);
-    const { triple, assertion } = caller.engine.assert(p.subject, p.predicate, p.object as TripleObject, proofType);
+    const { triple, assertion } = engineOf(caller).assert(p.subject, p.predicate, p.object as TripleObject, proofType);
     return { text: `Asserted ${triple.subject} ${triple.predicate} ${JSON.stringify(triple.object)} (assertion ${assertion.id}${assertion.proofId ? `, proof ${assertion.proofId}` : ""}).`, details: { triple, assertion } };
   });
 
@@ -63,8 +75,7 @@ export function registerSkillTools(api: MayrosPluginApi, skills: () => SemanticS
     subject: Type.String({ minLength: 1 }), predicate: Type.String({ minLength: 1 }), proofId: Type.Optional(Type.String()),
   }, (p) => {
     const caller = skills().callingSkill(p);
-    if (!caller.engine) throw new Error(`skill "${caller.manifest.name}" declares no assertions: there is no default assertion engine`);
-    const found = caller.engine.verify(p.subject, p.predicate, p.proofId);
+    const found = engineOf(caller).verify(p.subject, p.predicate, p.proofId);
     const verified = found.length > 0 && found.every((a) => a.proofValid !== false);
     return { text: `${found.length} assertion(s); ${verified ? "verified" : "not verified"}.`, details: { verified, assertions: found } };
   });
