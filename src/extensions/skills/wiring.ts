@@ -6,13 +6,13 @@ import type { SkillPorts } from "./ports.ts";
 
 /** The ports bound to the sandbox and security modules. */
 export async function realPorts(): Promise<SkillPorts> {
-  const [{ scanSkillDir }, { sanitizeEnrichment }, { computeSkillDirHash }, { SlidingWindowLimiter }] = await Promise.all([
+  const [{ scanSkillDir }, { sanitizeEnrichment }, { computeSkillDirHash }, { SlidingWindowLimiter }, { verifyThenPromote }] = await Promise.all([
     import("./security/scanner.ts"), import("./security/sanitizer.ts"), import("./security/integrity.ts"), import("./security/rate-limiter.ts"),
+    import("./security/install.ts"),
   ]);
   return {
     loadSandbox: () => Promise.reject(new Error("the skill sandbox is not available in this build: skill code is refused")),
-    scanSkillDir, sanitizeEnrichment, computeSkillDirHash,
-    verifyThenPromote: () => Promise.reject(Object.assign(new Error("verify-then-promote is not available in this build"), { layer: "verify-then-promote" })),
+    scanSkillDir, sanitizeEnrichment, computeSkillDirHash, verifyThenPromote,
     createLimiter: (max, windowMs) => new SlidingWindowLimiter(max, windowMs),
   };
 }
