@@ -6,12 +6,15 @@
  * - `\u0065`, `\u{65}` and `\x65` escapes that stand for identifier characters are decoded (`\u0065val` → `eval`);
  * - adjacent string literals joined with `+` are merged (`"ev" + "al"` → `"eval"`, also inside brackets);
  * - statements split over several lines are joined into one logical line (open parentheses, trailing operators,
- *   a next line starting with `(`, `.`, `[`, `+`), each remembering the line it started on.
+ *   a next line starting with `(`, `.`, `[`, `+`), each remembering the line it started on;
+ * - each logical line also has a `code` form with string contents blanked, for rules about bare identifiers.
  */
 
 /** One logical line of normalized source and the 1-based source line it starts on. */
 export interface LogicalLine {
   text: string;
+  /** `text` with the contents of string literals blanked, for rules about identifiers. */
+  code: string;
   line: number;
 }
 
@@ -61,6 +64,22 @@ function stringEnd(source: string, start: number): number {
     else i++;
   }
   return source.length;
+}
+
+/** `text` with every string literal's contents replaced by spaces (quotes kept). */
+function blankStrings(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (!QUOTES.has(ch)) {
+      out += ch;
+      continue;
+    }
+    const end = stringEnd(text, i);
+    out += ch + " ".repeat(Math.max(0, end - i - 2)) + (end - i >= 2 ? text[end - 1] : "");
+    i = end - 1;
+  }
+  return out;
 }
 
 /** Decodes unicode and hex escapes that stand for identifier characters; others are left as written. */
@@ -114,9 +133,12 @@ function joinSplitStatements(source: string): LogicalLine[] {
     if (text === "") start = index + 1;
     text = text === "" ? line : `${text} ${line}`;
     depth += netParens(line);
-    const continues = depth > 0 || (line !== "" && ENDS_OPEN.test(line)) || STARTS_CONTINUED.test(nextNonEmpty[index]!);
+    // an open paren carries on to the next line unless the statement visibly ended (a miscount — a paren in a
+    // regex literal — then cannot swallow the rest of the file)
+    const open = depth > 0 && !/[;}]$/.test(line);
+    const continues = open || (line !== "" && ENDS_OPEN.test(line)) || STARTS_CONTINUED.test(nextNonEmpty[index]!);
     if (!continues || index === raw.length - 1) {
-      if (text !== "") out.push({ text, line: start });
+      if (text !== "") out.push({ text, code: blankStrings(text), line: start });
       text = "";
       depth = 0;
     }

@@ -20,6 +20,8 @@ export interface LineRule {
   pattern: RegExp;
   /** The rule runs only when the whole normalized source matches this. */
   requiresContext?: RegExp;
+  /** Also matched against the line with string contents blanked (identifier references). */
+  codePattern?: RegExp;
   /** Extra check on a match (suspicious-network: the port). */
   accept?: (match: RegExpExecArray) => boolean;
 }
@@ -55,7 +57,9 @@ export const LINE_RULES: readonly LineRule[] = [
     ruleId: "dynamic-code-execution",
     severity: "critical",
     message: "Dynamic code execution (eval, the Function constructor, or a string passed to a timer)",
-    pattern: /\beval\s*\(|\(\s*0\s*,\s*eval\s*\)|(?<![\w$.])(?:new\s+)?Function\s*\(|\bset(?:Timeout|Interval)\s*\(\s*["'`]/,
+    pattern: /\beval\s*\(|(?<![\w$.])(?:new\s+)?Function\s*\(|\bset(?:Timeout|Interval)\s*\(\s*["'`]/,
+    // any reference to eval (aliased, indirect, passed along) and `x = Function` outside a type alias
+    codePattern: /(?<![\w$.])eval\b(?!\s*:)|(?<!\btype\s+[\w$]+\s*)=\s*Function\s*(?:[;,)]|$)/,
   },
   {
     ruleId: "crypto-mining",

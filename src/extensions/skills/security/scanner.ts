@@ -19,8 +19,8 @@ export const MAX_SCANNED_FILE_BYTES = 1024 * 1024;
 
 function lineFinding(rule: LineRule, source: NormalizedSource, file: string): ScanFinding | undefined {
   if (rule.requiresContext && !rule.requiresContext.test(source.joined)) return undefined;
-  for (const { text, line } of source.lines) {
-    const match = rule.pattern.exec(text);
+  for (const { text, code, line } of source.lines) {
+    const match = rule.pattern.exec(text) ?? rule.codePattern?.exec(code);
     if (match && (!rule.accept || rule.accept(match))) {
       return { ruleId: rule.ruleId, severity: rule.severity, file, line, message: rule.message };
     }

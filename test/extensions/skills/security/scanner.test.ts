@@ -14,8 +14,8 @@ const CASES: Record<string, { hit: string[]; miss: string[] }> = {
     miss: ['regex.exec("abc");', 'const s = "child_process"; console.log(s);'],
   },
   "dynamic-code-execution": {
-    hit: ['eval("1+1")', "const f = new Function('return 1')", "Function('return this')()", "(0, eval)('x')", 'setTimeout("alert(1)", 10)'],
-    miss: ['const evaluate = (x: number) => x; evaluate(1);', "setTimeout(() => 1, 10)", 'const s = "eval is evil";', "type F = Function;"],
+    hit: ['eval("1+1")', "const f = new Function('return 1')", "Function('return this')()", "(0, eval)('x')", 'setTimeout("alert(1)", 10)', "const e = eval; e(code)", "[eval][0](code)", "const F = Function;", "Reflect.apply(eval, null, [c])"],
+    miss: ['const evaluate = (x: number) => x; evaluate(1);', "setTimeout(() => 1, 10)", 'const s = "do not eval this";', "type F = Function;", "const o = { eval: 1 }; o.eval;", "function f(cb: Function) {}"],
   },
   "crypto-mining": {
     hit: ['const pool = "stratum+tcp://pool.example:3333";', "import CoinHive from 'coinhive';", "startXMRig()"],
