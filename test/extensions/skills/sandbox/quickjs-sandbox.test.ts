@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { SandboxError } from "../../../../src/extensions/skills/sandbox/errors.ts";
+import { loadSkillSandbox } from "../../../../src/extensions/skills/sandbox/quickjs-sandbox.ts";
+import type { SandboxLimits, SkillSandbox } from "../../../../src/extensions/skills/sandbox/types.ts";
+import { RecordingHost, testLimits } from "./host-fake.ts";
+
+const loaded: SkillSandbox[] = [];
+
+afterEach(() => {
+  for (const sandbox of loaded.splice(0)) sandbox.dispose();
+});
+
+async function load(source: string, limits: Partial<SandboxLimits> = {}, host = new RecordingHost(), now?: () => number) {
+  const sandbox = await loadSkillSandbox(source, { filename: "skill.ts", limits: testLimits(limits), host, now });
+  loaded.push(sandbox);
+  return { sandbox, host };
+}
+
+/** The SandboxError a promise rejects with (fails the test if it resolves or rejects otherwise). */
+async function sandboxError(promise: Promise<unknown>): Promise<SandboxError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SandboxError);
+  return error as SandboxError;
+}
+
+describe("a well-behaved skill", () => {
+  const source = `
+    import type { Ctx } from "./types";
+    interface Triple { subject: string; predicate: string; object: unknown }
+    const PREFIX: string = "notes";
+    export const helper = (n: number): number => n * 2;
+    export default {
+      name: "notes-skill",
+      onActivate(ctx: { agentId: string }) {
+        graphClient.createTriple({ subject: PREFIX + ":" + ctx.agentId, predicate: "activated", object: helper(21) });
+        logger.info("activated " + ctx.agentId);
+      },
+      async onQuery(ctx: { subject: string }) {
+        await Promise.resolve();
+        const listed = graphClient.listTriples({ subject: ctx.subject, limit: 5 }) as { triples: Triple[] };
+        return { results: listed.triples.map((t) => t.object), additionalContext: "found " + listed.triples.length };
+      },
+      onDeactivate() { logger.warn("bye"); },
+    };
+  `;
+
+  test("activates, queries through the host and answers { results, additionalContext }", async () => {
+    const { sandbox, host } = await load(source);
+    expect(sandbox.name).toBe("notes-skill");
+    await sandbox.activate({ agentId: "a1" });
+    expect(host.triples).toEqual([{ id: "t1", subject: "notes:a1", predicate: "activated", object: 42 }]);
+    expect(await sandbox.query({ subject: "notes:a1" })).toEqual({ results: [42], additionalContext: "found 1" });
+    expect(host.calls.map((c) => c.op)).toEqual(["createTriple", "info", "listTriples"]);
+    expect(host.calls[2]!.arg).toEqual({ subject: "notes:a1", predicate: undefined, limit: 5 });
+    await sandbox.deactivate({});
+    expect(host.logs).toEqual([{ level: "info", message: "activated a1" }, { level: "warn", message: "bye" }]);
+  });
+
+  test("a skill without hooks activates and answers empty results", async () => {
+    const { sandbox } = await load(`export default { name: "bare" };`);
+    await sandbox.activate({});
+    expect(await sandbox.query({})).toEqual({ results: [] });
+  });
+
+  test("values cross as JSON copies: the skill cannot mutate the host's objects or context", async () => {
+    const host = new RecordingHost();
+    host.triples.push({ id: "t0", subject: "s", predicate: "p", object: { deep: 1 } });
+    const ctx = { list: [1] };
+    const { sandbox } = await load(
+      `export default { name: "m", onQuery(ctx) {
+         ctx.list.push(2);
+         const got = graphClient.listTriples({});
+         got.triples[0].object.deep = 99;
+         return { results: [ctx.list.length, got.triples[0].object.deep] };
+       } };`,
+      {},
+      host,
+    );
+    expect(await sandbox.query(ctx)).toEqual({ results: [2, 99] });
+    expect(ctx.list).toEqual([1]);
+    expect(host.triples[0]!.object).toEqual({ deep: 1 });
+  });
+});
+
+describe("the time limit", () => {
+  test("a 1-second busy loop is interrupted at the configured 100 ms and the sandbox is disposed", async () => {
+    const { sandbox } = await load(
+      `export default { name: "busy", onQuery() { const t = Date.now(); while (Date.now() - t < 1000) {} return { results: [] }; } };`,
+      { executionTimeoutMs: 100 },
+    );
+    const started = performance.now();
+    const error = await sandboxError(sandbox.query({}));
+    const elapsed = performance.now() - started;
+    expect(error.kind).toBe("timeout");
+    expect(elapsed).toBeGreaterThanOrEqual(100);
+    expect(elapsed).toBeLessThan(600);
+    expect((await sandboxError(sandbox.query({}))).kind).toBe("contract");
+  });
+
+  test("the top-level evaluation has the deadline too", async () => {
+    const error = await sandboxError(load(`for (;;) {} export default { name: "never" };`, { executionTimeoutMs: 100 }));
+    expect(error.kind).toBe("timeout");
+  });
+
+  test("an endless chain of promise jobs is stopped by the same deadline", async () => {
+    const { sandbox } = await load(`export default { name: "jobs", async onQuery() { for (;;) await null; } };`, { executionTimeoutMs: 100 });
+    expect((await sandboxError(sandbox.query({}))).kind).toBe("timeout");
+  });
+
+  test("a promise that can never settle is a contract error, not a hang", async () => {
+    const { sandbox } = await load(`export default { name: "pending", onQuery() { return new Promise(() => {}); } };`);
+    expect((await sandboxError(sandbox.query({}))).kind).toBe("contract");
+  });
+});
+
+describe("the memory and stack limits", () => {
+  test("a memory bomb of big buffers fails at the memory limit (bytes, not allocations, are capped)", async () => {
+    const { sandbox } = await load(
+      `export default { name: "buffers", onQuery() { const keep = []; for (;;) keep.push(new Uint8Array(1 << 20)); } };`,
+      { executionTimeoutMs: 10_000 },
+    );
+    expect((await sandboxError(sandbox.query({}))).kind).toBe("memory");
+  });
+
+  test("a memory bomb of small objects fails at the memory limit", async () => {
+    const { sandbox } = await load(
+      `export default { name: "bomb", onQuery() { const keep = []; for (;;) keep.push({ n: keep.length, s: "x" + keep.length }); } };`,
+      { executionTimeoutMs: 10_000 },
+    );
+    expect((await sandboxError(sandbox.query({}))).kind).toBe("memory");
+  });
+
+  test("deep recursion fails at the stack limit", async () => {
+    const { sandbox } = await load(`function down(n) { return down(n + 1) + 1; } export default { name: "deep", onQuery() { down(0); } };`);
+    expect((await sandboxError(sandbox.query({}))).kind).toBe("stack");
+  });
+
+  test("host RSS returns to its baseline after memory bombs and dispose", async () => {
+    const bomb = `export default { name: "bomb", onQuery() { const keep = []; for (;;) keep.push(new Uint8Array(1 << 20).fill(7)); } };`;
+    const limits = { memoryLimitBytes: 64 * 1024 * 1024, executionTimeoutMs: 10_000 };
+    (await load(`export default { name: "warm" };`)).sandbox.dispose();
+    Bun.gc(true);
+    const baseline = process.memoryUsage().rss;
+    for (let i = 0; i < 4; i++) {
+      const sandbox = await loadSkillSandbox(bomb, { filename: "bomb.ts", limits: testLimits(limits), host: new RecordingHost() });
+      expect((await sandboxError(sandbox.query({}))).kind).toBe("memory");
+      sandbox.dispose();
+    }
+    // JSC unmaps the memory of collected WebAssembly instances once control is back in the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    Bun.gc(true);
+    const grown = process.memoryUsage().rss - baseline;
+    // Four 64 MiB heaps were filled; one kept alone would add 64 MiB.
+    expect(grown).toBeLessThan(32 * 1024 * 1024);
+  });
+});
