@@ -2,9 +2,11 @@
  * @module Test doubles of the sandbox and security ports: a "sandbox" whose hooks the test supplies (by skill
  * source text), a scanner that flags `eval(` as critical, a sanitizer that wraps JSON, a hash over SKILL.md, a
  * counting limiter, and an install that copies the folder. They let the core's layers be tested on their own.
+ * Also the plugin config with the manifest's defaults.
  */
 import { cpSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { readSkillsConfig, type SkillsConfig } from "../../../src/extensions/skills/config.ts";
 import type { SkillCode, SkillHost, SkillPorts } from "../../../src/extensions/skills/ports.ts";
 
 /** Hooks a fake skill runs with the host it was given. */
@@ -47,4 +49,10 @@ export function fakePorts(hooks: Record<string, FakeHooks> = {}, maxCalls = Infi
       return n <= Math.min(max, maxCalls);
     } }),
   };
+}
+
+/** The plugin config as the host hands it over (the manifest's defaults), for a workspace; `sandbox` overrides limits. */
+export function testConfig(ws: string, opts: { sandbox?: Record<string, unknown>; hotReload?: boolean; verification?: { requireSignature: boolean; trustedKeys: string[] } } = {}): SkillsConfig {
+  const skillSandbox = { maxGraphQueries: 50, maxAssertions: 20, proofTimeoutMs: 5000, allowZkProofs: true, sandboxEnabled: true, memoryLimitBytes: 8 << 20, maxStackSizeBytes: 512 << 10, executionTimeoutMs: 10000, maxCallsPerMinute: 60, maxWritesPerSession: 50, ...opts.sandbox };
+  return readSkillsConfig({ agentNamespace: "mayros", skillDirs: [], hotReload: opts.hotReload ?? false, skillSandbox, verification: opts.verification ?? { requireSignature: true, trustedKeys: [] } }, ws);
 }

@@ -8,10 +8,9 @@ import { afterEach, describe, expect, it } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readSkillsConfig } from "../../../src/extensions/skills/config.ts";
 import { enrich } from "../../../src/extensions/skills/enrichment.ts";
 import { SemanticSkills } from "../../../src/extensions/skills/skills.ts";
-import { fakePorts, type FakeHooks } from "./fake-ports.ts";
+import { fakePorts, testConfig, type FakeHooks } from "./fake-ports.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -30,8 +29,7 @@ function setup(skills: Record<string, { md: string; code?: string }>, opts: { ho
     writeFileSync(join(ws, "skills", name, "SKILL.md"), s.md);
     if (s.code !== undefined) writeFileSync(join(ws, "skills", name, "skill.ts"), s.code);
   }
-  const sandbox = { maxGraphQueries: 50, maxAssertions: 2, proofTimeoutMs: 5000, allowZkProofs: true, sandboxEnabled: true, memoryLimitBytes: 8 << 20, maxStackSizeBytes: 512 << 10, executionTimeoutMs: 10000, maxCallsPerMinute: 60, maxWritesPerSession: 50, ...opts.sandbox };
-  const config = readSkillsConfig({ agentNamespace: "mayros", skillDirs: [], hotReload: false, skillSandbox: sandbox, verification: { requireSignature: true, trustedKeys: [] } }, ws);
+  const config = testConfig(ws, { sandbox: { maxAssertions: 2, ...opts.sandbox } });
   const ports = fakePorts(opts.hooks, opts.maxCalls);
   const logs: string[] = [];
   const service = new SemanticSkills(config, new Database(":memory:"), ports, (level, m) => logs.push(`${level} ${m}`));

@@ -8,10 +8,9 @@ import { afterAll, describe, expect, it } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readSkillsConfig } from "../../../src/extensions/skills/config.ts";
 import { SemanticSkills } from "../../../src/extensions/skills/skills.ts";
 import { watchSkills } from "../../../src/extensions/skills/watcher.ts";
-import { fakePorts } from "./fake-ports.ts";
+import { fakePorts, testConfig } from "./fake-ports.ts";
 
 const ws = mkdtempSync(join(tmpdir(), "mayros-skills-watch-"));
 afterAll(() => rmSync(ws, { recursive: true, force: true }));
@@ -22,8 +21,7 @@ describe("hot reload through the watcher", () => {
   it("should refuse a widened allowlist and swap in a narrowed one, logging both", async () => {
     mkdirSync(join(ws, "skills", "a"), { recursive: true });
     write("skill_graph_query, read_file");
-    const sandbox = { maxGraphQueries: 50, maxAssertions: 20, proofTimeoutMs: 5000, allowZkProofs: true, sandboxEnabled: true, memoryLimitBytes: 8 << 20, maxStackSizeBytes: 512 << 10, executionTimeoutMs: 10000, maxCallsPerMinute: 60, maxWritesPerSession: 50 };
-    const config = readSkillsConfig({ agentNamespace: "mayros", skillDirs: [], hotReload: true, skillSandbox: sandbox, verification: { requireSignature: true, trustedKeys: [] } }, ws);
+    const config = testConfig(ws, { hotReload: true });
     const logs: string[] = [];
     const log = (level: string, message: string) => void logs.push(`${level} ${message}`);
     const service = new SemanticSkills(config, new Database(":memory:"), fakePorts(), log);
