@@ -90,16 +90,48 @@ function decodeIdentifierEscapes(source: string): string {
   });
 }
 
-const CONCAT = /(["'`])((?:(?!\1)[^\\\n$])*)\1\s*\+\s*(["'`])((?:(?!\3)[^\\\n$])*)\3/g;
+/** A complete string literal at `start`: its end and body, or undefined (unterminated, or a template with `${`). */
+function literalAt(source: string, start: number): { end: number; body: string } | undefined {
+  const quote = source[start];
+  if (quote === undefined || !QUOTES.has(quote)) return undefined;
+  const end = stringEnd(source, start);
+  if (end - start < 2 || source[end - 1] !== quote) return undefined;
+  const body = source.slice(start + 1, end - 1);
+  return quote === "`" && body.includes("${") ? undefined : { end, body };
+}
 
-/** Merges `"a" + 'b'` into `"ab"` until no adjacent literal pair is left. */
+const PLUS = /\s*\+\s*/y;
+
+/**
+ * Merges chains of string literals joined with `+` (`"ev" + 'al'` → `"eval"`) in one linear pass; the newlines
+ * a chain spanned are put back after it so line numbers hold.
+ */
 function joinConcatenations(source: string): string {
-  let current = source;
-  for (;;) {
-    const next = current.replace(CONCAT, (_all, q: string, a: string, _q2: string, b: string) => `${q}${a}${b}${q}`);
-    if (next === current) return current;
-    current = next;
+  let out = "";
+  let i = 0;
+  while (i < source.length) {
+    const first = literalAt(source, i);
+    if (!first) {
+      const end = QUOTES.has(source[i]!) ? stringEnd(source, i) : i + 1;
+      out += source.slice(i, end);
+      i = end;
+      continue;
+    }
+    let { end, body } = first;
+    let newlines = "";
+    for (;;) {
+      PLUS.lastIndex = end;
+      const plus = PLUS.exec(source);
+      const next = plus ? literalAt(source, PLUS.lastIndex) : undefined;
+      if (!plus || !next) break;
+      newlines += plus[0].replace(/[^\n]/g, "");
+      body += next.body;
+      end = next.end;
+    }
+    out += source[i] + body + source[i] + newlines;
+    i = end;
   }
+  return out;
 }
 
 /** Net `(` minus `)` outside string literals. */
@@ -115,7 +147,7 @@ function netParens(text: string): number {
 }
 
 const ENDS_OPEN = /(?:[([{,+\-*=&|?:.]|=>)$/;
-const STARTS_CONTINUED = /^(?:[(.[+?]|&&|\|\|)/;
+const STARTS_CONTINUED = /^(?:[(.[+?)\]]|&&|\|\|)/;
 
 /** Joins statements split over lines into logical lines, each with the line it starts on. */
 function joinSplitStatements(source: string): LogicalLine[] {
