@@ -6,12 +6,12 @@ import type { SkillPorts } from "./ports.ts";
 
 /** The ports bound to the sandbox and security modules. */
 export async function realPorts(): Promise<SkillPorts> {
-  const [{ scanSkillDir }, { sanitizeEnrichment }, { computeSkillDirHash }, { SlidingWindowLimiter }, { verifyThenPromote }] = await Promise.all([
-    import("./security/scanner.ts"), import("./security/sanitizer.ts"), import("./security/integrity.ts"), import("./security/rate-limiter.ts"),
-    import("./security/install.ts"),
+  const [{ loadSkillSandbox }, { scanSkillDir }, { sanitizeEnrichment }, { computeSkillDirHash }, { SlidingWindowLimiter }, { verifyThenPromote }] = await Promise.all([
+    import("./sandbox/quickjs-sandbox.ts"), import("./security/scanner.ts"), import("./security/sanitizer.ts"), import("./security/integrity.ts"),
+    import("./security/rate-limiter.ts"), import("./security/install.ts"),
   ]);
   return {
-    loadSandbox: () => Promise.reject(new Error("the skill sandbox is not available in this build: skill code is refused")),
+    loadSandbox: (source, opts) => loadSkillSandbox(source, opts),
     scanSkillDir, sanitizeEnrichment, computeSkillDirHash, verifyThenPromote,
     createLimiter: (max, windowMs) => new SlidingWindowLimiter(max, windowMs),
   };
