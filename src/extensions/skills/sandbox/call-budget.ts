@@ -20,18 +20,19 @@ export class HostCallBudget {
   ) {}
 
   /**
-   * Admits one call of `op` and counts it, or refuses it without counting.
+   * Admits one call of `op` and counts it, or refuses it without counting (a write over the cap is
+   * refused as a write whatever the rate).
    * @returns undefined when admitted, else why it was refused.
    */
   admit(op: string): string | undefined {
     const at = this.now();
     while (this.calls.length > 0 && this.calls[0]! <= at - WINDOW_MS) this.calls.shift();
-    if (this.calls.length >= this.maxCallsPerMinute) {
-      return `rate limit: more than ${this.maxCallsPerMinute} host calls per minute`;
-    }
     const write = WRITES.has(op);
     if (write && this.writes >= this.maxWritesPerSession) {
       return `write limit: more than ${this.maxWritesPerSession} writes in this session`;
+    }
+    if (this.calls.length >= this.maxCallsPerMinute) {
+      return `rate limit: more than ${this.maxCallsPerMinute} host calls per minute`;
     }
     this.calls.push(at);
     if (write) this.writes += 1;

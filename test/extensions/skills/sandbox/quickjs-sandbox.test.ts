@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { SandboxError } from "../../../../src/extensions/skills/sandbox/errors.ts";
+import { SandboxError, type SandboxErrorKind } from "../../../../src/extensions/skills/sandbox/errors.ts";
 import { loadSkillSandbox } from "../../../../src/extensions/skills/sandbox/quickjs-sandbox.ts";
 import type { SandboxLimits, SkillSandbox } from "../../../../src/extensions/skills/sandbox/types.ts";
 import { RecordingHost, testLimits } from "./host-fake.ts";
@@ -155,5 +155,140 @@ describe("the memory and stack limits", () => {
     const grown = process.memoryUsage().rss - baseline;
     // Four 64 MiB heaps were filled; one kept alone would add 64 MiB.
     expect(grown).toBeLessThan(32 * 1024 * 1024);
+  });
+});
+
+describe("no way out to the host", () => {
+  test("constructor chains, Function and eval run inside QuickJS and see no host global", async () => {
+    (globalThis as Record<string, unknown>).__hostCanary = "host-secret";
+    const { sandbox } = await load(`export default { name: "escape", onQuery() {
+      const attempt = (f) => { try { const v = f(); return v === undefined ? "undefined" : typeof v === "object" ? Object.keys(v).join(",") : String(v); } catch (e) { return e.name; } };
+      return { results: {
+        chain: attempt(() => this.constructor.constructor("return process")()),
+        chainEnv: attempt(() => this.constructor.constructor("return process.env")()),
+        fn: attempt(() => Function("return typeof require + typeof Bun + typeof fetch + typeof setTimeout")()),
+        evalCanary: attempt(() => eval("globalThis.__hostCanary")),
+        asyncCtor: attempt(() => Object.getPrototypeOf(async function () {}).constructor("return 1").constructor.name),
+        viaHostFn: attempt(() => graphClient.createTriple.constructor("return this")().process),
+        globals: Object.getOwnPropertyNames(globalThis).filter((k) => !/^[A-Z]/.test(k)).sort().join(","),
+        polluted: attempt(() => { Object.prototype.pwned = "yes"; Array.prototype.push = null; return "set"; }),
+      } };
+    } };`);
+    try {
+      const { results } = await sandbox.query({});
+      expect(results).toEqual({
+        chain: "ReferenceError",
+        chainEnv: "ReferenceError",
+        fn: "undefinedundefinedundefinedundefined",
+        evalCanary: "undefined",
+        asyncCtor: "AsyncFunction",
+        viaHostFn: "undefined",
+        // Only the standard library plus the two host objects: no process, require, Bun, fetch, timers or host canary.
+        globals: "decodeURI,decodeURIComponent,encodeURI,encodeURIComponent,escape,eval,globalThis,graphClient,isFinite,isNaN,logger,parseFloat,parseInt,undefined,unescape",
+        polluted: "set",
+      });
+      expect(({} as Record<string, unknown>).pwned).toBeUndefined();
+      expect(typeof [].push).toBe("function");
+    } finally {
+      delete (globalThis as Record<string, unknown>).__hostCanary;
+    }
+  });
+
+  test("the host globals cannot be replaced by the skill", async () => {
+    const { sandbox, host } = await load(`export default { name: "swap", onQuery() {
+      try { graphClient = null; } catch {}
+      try { graphClient.createTriple = () => "fake"; } catch {}
+      try { JSON.stringify = () => "{}"; } catch {}
+      return { results: graphClient.createTriple({ subject: "s", predicate: "p", object: 1 }) };
+    } };`);
+    expect((await sandbox.query({})).results).toEqual({ id: "t1", subject: "s", predicate: "p", object: 1 });
+    expect(host.count("createTriple")).toBe(1);
+  });
+});
+
+describe("the host-call limits", () => {
+  test("writes beyond maxWritesPerSession are refused: the skill sees a limit error, the host only the admitted writes", async () => {
+    const { sandbox, host } = await load(
+      `export default { name: "writer", onQuery(ctx) {
+        let refused = 0;
+        for (let i = 0; i < 5; i++) { try { graphClient.createTriple({ subject: "s" + i, predicate: "p", object: i }); } catch (e) { refused++; if (e.name !== "SandboxLimitError") throw e; } }
+        if (ctx.rethrow) graphClient.deleteTriple("t1");
+        return { results: refused };
+      } };`,
+      { maxWritesPerSession: 3 },
+    );
+    expect((await sandbox.query({})).results).toBe(2);
+    expect(host.count("createTriple")).toBe(3);
+    const error = await sandboxError(sandbox.query({ rethrow: true }));
+    expect([error.kind, error.message]).toEqual(["limit", expect.stringContaining("write limit") as unknown as string]);
+    expect(host.count("deleteTriple")).toBe(0);
+  });
+
+  test("flooding beyond maxCallsPerMinute is refused until the window slides", async () => {
+    let clock = 1_000_000;
+    const { sandbox, host } = await load(
+      `export default { name: "flood", onQuery() { for (let i = 0; i < 100; i++) graphClient.listTriples({ limit: 1 }); return { results: [] }; } };`,
+      { maxCallsPerMinute: 5 },
+      new RecordingHost(),
+      () => clock,
+    );
+    const error = await sandboxError(sandbox.query({}));
+    expect([error.kind, error.message]).toEqual(["limit", expect.stringContaining("rate limit") as unknown as string]);
+    expect(host.count("listTriples")).toBe(5);
+    clock += 59_000;
+    expect((await sandboxError(sandbox.query({}))).kind).toBe("limit");
+    expect(host.count("listTriples")).toBe(5);
+    clock += 1_001;
+    await sandboxError(sandbox.query({}));
+    expect(host.count("listTriples")).toBe(10);
+  });
+
+  test("a host refusal reaches the skill as an Error with the message only", async () => {
+    const host = new RecordingHost();
+    host.deleteTriple = () => {
+      throw new Error("not in your namespace");
+    };
+    const { sandbox } = await load(
+      `export default { name: "h", onQuery() { try { graphClient.deleteTriple("x"); } catch (e) { return { results: [e.name, e.message, typeof e.stack] }; } } };`,
+      {},
+      host,
+    );
+    expect((await sandbox.query({})).results).toEqual(["HostError", "not in your namespace", "string"]);
+  });
+});
+
+describe("the runtime contract", () => {
+  const cases: Array<[string, string, SandboxErrorKind]> = [
+    ["no default export", `export const name = "x";`, "contract"],
+    ["a default export that is not an object", `export default 42;`, "contract"],
+    ["a default export without a name", `export default { onQuery() { return { results: [] }; } };`, "contract"],
+    ["an empty name", `export default { name: "  " };`, "contract"],
+    ["a hook that is not a function", `export default { name: "x", onQuery: 1 };`, "contract"],
+    ["a top-level throw", `throw new Error("boom"); export default { name: "x" };`, "contract"],
+    ["TypeScript that does not parse", `export default { name: "x", onQuery(: number) {} };`, "syntax"],
+    ["JavaScript QuickJS rejects", `const m = import.meta; export default { name: "x" };`, "syntax"],
+  ];
+  for (const [what, source, kind] of cases) {
+    test(`${what} → ${kind}`, async () => {
+      expect((await sandboxError(load(source))).kind).toBe(kind);
+    });
+  }
+
+  test("onQuery must answer { results, additionalContext? }", async () => {
+    const { sandbox } = await load(`export default { name: "x", onQuery(ctx) { return ctx.answer; } };`);
+    expect((await sandboxError(sandbox.query({ answer: [1] }))).kind).toBe("contract");
+    expect((await sandboxError(sandbox.query({ answer: { results: 1, additionalContext: 2 } }))).kind).toBe("contract");
+    expect(await sandbox.query({ answer: { results: null } })).toEqual({ results: null });
+  });
+
+  test("a hook that throws is reported to onError, then surfaces as a contract error", async () => {
+    const { sandbox, host } = await load(`export default { name: "x",
+      onQuery() { throw new TypeError("bad input"); },
+      onError(ctx, error) { logger.error(ctx.hook + "|" + error.kind + "|" + error.message); },
+    };`);
+    const error = await sandboxError(sandbox.query({}));
+    expect(error.kind).toBe("contract");
+    expect(error.message).toContain("TypeError: bad input");
+    expect(host.logs).toEqual([{ level: "error", message: "onQuery|contract|skill.ts onQuery: TypeError: bad input" }]);
   });
 });
