@@ -4,7 +4,7 @@
  * `..` segments are refused (`path-traversal`) before anything is written, and every target path is checked to
  * be inside the staging dir again when written.
  */
-import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { SkillInstallError } from "./install-error.ts";
 import { listSkillFiles } from "./skill-files.ts";
@@ -59,12 +59,18 @@ function extractArchive(archive: string, into: string): void {
  * skill's root: `into` itself, or for an archive whose only entry is a dir (`my-skill/…`), that dir.
  */
 export function stageSkill(source: string, into: string): string {
+  if (!existsSync(source)) throw new SkillInstallError("manifest", `"${source}" does not exist`);
   if (lstatSync(source).isDirectory()) {
     copySkillDir(source, into);
     return into;
   }
   if (!ARCHIVE.test(source)) throw new SkillInstallError("manifest", `"${source}" is neither a skill dir nor a .tar.gz/.tgz archive`);
-  extractArchive(source, into);
+  try {
+    extractArchive(source, into);
+  } catch (err) {
+    if (err instanceof SkillInstallError) throw err;
+    throw new SkillInstallError("integrity", `the archive cannot be extracted: ${(err as Error).message}`);
+  }
   const top = readdirSync(into, { withFileTypes: true });
   return top.length === 1 && top[0]!.isDirectory() ? join(into, top[0]!.name) : into;
 }

@@ -136,22 +136,35 @@ describe("layer 12: verify-then-promote", () => {
 
 describe("layer 11: path traversal in archives", () => {
   const good: FixtureEntry[] = [{ name: "SKILL.md", data: MANIFEST }, { name: "skill.ts", data: CODE }];
-  test.each<[string, FixtureEntry]>([
-    ["../ escape", { name: "../escaped.txt", data: "pwned" }],
-    ["nested ../ escape", { name: "a/../../escaped.txt", data: "pwned" }],
-    ["absolute path", { name: `/tmp/escaped-${process.pid}.txt`, data: "pwned" }],
-    ["symlink", { name: "link", type: "2", linkname: "/etc/passwd" }],
-    ["symlink to a parent", { name: "up", type: "2", linkname: ".." }],
-    ["hard link", { name: "hard", type: "1", linkname: "/etc/passwd" }],
-    ["character device", { name: "dev", type: "3" }],
+  test.each<[string, FixtureEntry[]]>([
+    ["../ escape", [{ name: "../escaped.txt", data: "pwned" }]],
+    ["nested ../ escape", [{ name: "a/../../escaped.txt", data: "pwned" }]],
+    ["absolute path", [{ name: `/tmp/escaped-${process.pid}.txt`, data: "pwned" }]],
+    ["../ in a pax path header", [{ name: "PaxHeader", type: "x", data: "21 path=../escaped\n" }, { name: "innocent.txt", data: "pwned" }]],
+    ["../ in a GNU long name", [{ name: "././@LongLink", type: "L", data: "../escaped.txt" }, { name: "innocent.txt", data: "pwned" }]],
+    ["symlink", [{ name: "link", type: "2", linkname: "/etc/passwd" }]],
+    ["symlink to a parent", [{ name: "up", type: "2", linkname: ".." }]],
+    ["hard link", [{ name: "hard", type: "1", linkname: "/etc/passwd" }]],
+    ["character device", [{ name: "dev", type: "3" }]],
   ])("%s → path-traversal, nothing written outside", async (_name, hostile) => {
     const archive = join(work, "hostile.tar.gz");
-    writeFileSync(archive, tarGz([...good, hostile]));
+    writeFileSync(archive, tarGz([...good, ...hostile]));
     const before = tree(work);
     expect(await refusedBy(verifyThenPromote(archive, root, { trustedKeys: [], requireSignature: false }))).toBe("path-traversal");
     expect(tree(work)).toEqual([...before, "skills"].sort());
     expect(readdirSync(root)).toEqual([]);
     expect(existsSync(`/tmp/escaped-${process.pid}.txt`)).toBe(false);
+  });
+
+  test("a file where the archive later wants a dir → integrity, staging removed", async () => {
+    const archive = join(work, "clash.tgz");
+    writeFileSync(archive, tarGz([...good, { name: "x", data: "file" }, { name: "x/y", data: "under a file" }]));
+    expect(await refusedBy(verifyThenPromote(archive, root, { trustedKeys: [], requireSignature: false }))).toBe("integrity");
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  test("a source that does not exist → manifest", async () => {
+    expect(await refusedBy(verifyThenPromote(join(work, "nope.tgz"), root, { trustedKeys: [], requireSignature: false }))).toBe("manifest");
   });
 
   test("a corrupt archive → integrity", async () => {
