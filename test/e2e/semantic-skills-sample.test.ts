@@ -3,10 +3,12 @@
  * fresh Ed25519 key, installed through verify-then-promote (`skills.install`) into `<workspace>/skills`, its code
  * run in the QuickJS sandbox (onActivate writes a triple through the namespaced, audited host), the declared query
  * injected before the user's message, a triple asserted by the model through the skill, the onQuery enrichment
- * sanitized into the graph query's answer, and the audit entries visible via `skills.audit`.
+ * sanitized into the graph query's answer, and the audit entries visible via `skills.audit`. Beside it a skill
+ * whose onActivate spins forever is interrupted at the sandbox timeout and refused while the gateway keeps serving;
+ * `skills.test` runs the fixture against a throwaway graph.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateSkillKeyPair, signSkillDir } from "../../src/extensions/skills/security/signature.ts";
@@ -24,10 +26,13 @@ describe("the sample semantic skill, installed and run", () => {
     tmp = mkdtempSync(join(tmpdir(), "mayros-sample-skill-"));
     const keys = generateSkillKeyPair();
     cpSync(FIXTURE, join(tmp, "src", "sample"), { recursive: true });
+    mkdirSync(join(tmp, "workspace", "skills", "spin"), { recursive: true });
+    writeFileSync(join(tmp, "workspace", "skills", "spin", "SKILL.md"), "---\nname: spin\ntype: semantic\nsemantic:\n  version: 1\n---\n");
+    writeFileSync(join(tmp, "workspace", "skills", "spin", "skill.ts"), "export default { name: 'spin', onActivate() { for (;;) {} } };\n");
     signSkillDir(join(tmp, "src", "sample"), keys.privateKeyPkcs8);
     h = await startAgentHarness("anthropic", {
       agents: { defaults: { workspace: join(tmp, "workspace") } },
-      plugins: { entries: { "semantic-skills": { enabled: true, config: { verification: { requireSignature: true, trustedKeys: [keys.publicKey] } } } } },
+      plugins: { entries: { "semantic-skills": { enabled: true, config: { skillSandbox: { executionTimeoutMs: 500 }, verification: { requireSignature: true, trustedKeys: [keys.publicKey] } } } } },
     });
     sock = await h.connect();
   });
@@ -36,9 +41,14 @@ describe("the sample semantic skill, installed and run", () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
+  it("should refuse a skill whose onActivate never returns (interrupted at the timeout) and keep serving", async () => {
+    const status = (await sock.request("skills.status", {})).payload;
+    expect(status).toMatchObject({ active: [], failures: [{ dir: join(tmp, "workspace", "skills", "spin"), layer: "sandbox", error: expect.stringContaining("spin: timeout") }] });
+  });
+
   it("should install the signed skill through verify-then-promote and activate its code", async () => {
     const res = await sock.request("skills.install", { source: join(tmp, "src", "sample") });
-    expect(res.payload).toMatchObject({ installed: { slug: "sample", dir: join(tmp, "workspace", "skills", "sample"), hash: expect.stringMatching(/^[0-9a-f]{64}$/) }, report: { active: ["sample"], failures: [] } });
+    expect(res.payload).toMatchObject({ installed: { slug: "sample", dir: join(tmp, "workspace", "skills", "sample"), hash: expect.stringMatching(/^[0-9a-f]{64}$/) }, report: { active: ["sample"], failures: [{ layer: "sandbox" }] } });
     expect(existsSync(join(tmp, "workspace", "skills", "sample", "skill.ts"))).toBe(true);
     const { skills } = (await sock.request("skills.list", {})).payload;
     expect(skills).toMatchObject([{ name: "sample", code: true, skillVersion: "1.0.0", hash: res.payload.installed.hash }]);
@@ -60,6 +70,11 @@ describe("the sample semantic skill, installed and run", () => {
     expect(results.a1).toMatchObject({ isError: false, text: expect.stringMatching(/^Asserted mayros:project:mayros mayros:status "shipped"/) });
     expect(results.q1!.text).toStartWith('2 match(es)\nmayros:project:mayros mayros:status "green"\nmayros:project:mayros mayros:status "shipped"\n<skill-enrichment type="data">');
     expect(results.q1!.text).toContain("sample saw 2 result(s)");
+  });
+
+  it("should test the skill folder against a throwaway graph (nothing written to the real one)", async () => {
+    const tested = (await sock.request("skills.test", { dir: FIXTURE })).payload;
+    expect(tested).toEqual({ name: "sample", code: true, enrichment: { results: { count: 0 }, additionalContext: "sample saw 0 result(s)" } });
   });
 
   it("should show its audit entries: the install, the sandbox's write and the assert", async () => {

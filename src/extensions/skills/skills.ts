@@ -2,7 +2,7 @@
  * @module The semantic-skills service: the plugin database (triples, proofs, audit), the registry of active skills,
  * the per-skill limits, and what the hooks, tools and methods ask of them. Opening is lazy (registration does no I/O).
  */
-import type { Database } from "bun:sqlite";
+import { Database } from "bun:sqlite";
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import type { SkillsConfig } from "./config.ts";
@@ -103,15 +103,21 @@ export class SemanticSkills {
     return { manifest: readManifest(full), findings: await this.ports.scanSkillDir(full), hash: await this.ports.computeSkillDirHash(full) };
   }
 
-  /** Loads a skill folder in the sandbox, runs onActivate, onQuery and onDeactivate, and disposes it. */
+  /**
+   * Loads a skill folder in the sandbox, runs onActivate, onQuery and onDeactivate, and disposes it — against a
+   * throwaway in-memory graph, so a test run leaves nothing in the real one.
+   */
   async test(dir: string): Promise<{ name: string; code: boolean; enrichment: unknown }> {
-    const skill = await loadSkill(resolve(dir), this.loaderCtx);
+    const scratch = new Database(":memory:");
+    migrateTriples(scratch);
+    const skill = await loadSkill(resolve(dir), { ...this.loaderCtx, db: scratch, audit: new AuditLog(scratch), ledger: new ProofLedger(scratch) });
     try {
       const enrichment = skill.code ? await skill.code.query({ test: true }) : null;
       await skill.code?.deactivate({ test: true });
       return { name: skill.manifest.name, code: skill.code !== undefined, enrichment };
     } finally {
       skill.code?.dispose();
+      scratch.close();
     }
   }
 
