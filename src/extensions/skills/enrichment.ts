@@ -8,7 +8,7 @@ import type { LoadedSkill } from "./loader.ts";
 /** The enrichment deadline (layer 10). */
 export const ENRICHMENT_TIMEOUT_MS = 2000;
 
-/** The outcome: sanitized text, or why there is none. */
+/** The outcome: sanitized text, or why there is none (an error led by the sandbox error's kind, when it has one). */
 export type Enrichment = { text: string } | { text?: undefined; skipped: "none" | "timeout" | "error"; error?: string };
 
 /**
@@ -24,7 +24,8 @@ export async function enrich(skill: LoadedSkill, ctx: unknown, sanitize: (v: unk
     if (out === "timeout") return { skipped: "timeout" };
     return { text: sanitize(out.additionalContext !== undefined ? { results: out.results, additionalContext: out.additionalContext } : out.results) };
   } catch (err) {
-    return { skipped: "error", error: (err as Error).message };
+    const kind = (err as { kind?: unknown }).kind;
+    return { skipped: "error", error: `${typeof kind === "string" ? `${kind}: ` : ""}${(err as Error).message}` };
   } finally {
     clearTimeout(timer);
   }

@@ -28,6 +28,8 @@ interface Expected {
   output?: string;
   mustNotMatch?: string;
   ruleId?: string;
+  /** A sandbox error kind (timeout, memory, stack, limit, …) the refusal must name. */
+  kind?: string;
   reason?: string;
 }
 
@@ -117,7 +119,11 @@ describe("the hostile-skill corpus against the plugin core", () => {
           const refused = (await s.service.registry.reload(true)).refused.find((r) => r.skill === name);
           if (refused) stopped = ["hot-reload", refused.reason];
         } else if (expected.calls) ({ refusal: stopped, texts } = await drive(s, expected.calls));
-        else if (expected.output) {
+        else if (!expected.output && !expected.calls) {
+          // Code that loads and misbehaves only when queried: its onQuery, through the enrichment path.
+          const out = await enrich(s.service.registry.active.get(name)!, { results: [] }, ports.sanitizeEnrichment);
+          if (out.text === undefined && out.skipped !== "none") stopped = ["sandbox", `${out.skipped}: ${out.error ?? ""}`];
+        } else if (expected.output) {
           // The skill's real onQuery output, in the sandbox, through the enrichment path skill_graph_query uses.
           const out = await enrich(s.service.registry.active.get(name)!, { results: [] }, ports.sanitizeEnrichment);
           texts = out.text === undefined ? [] : [out.text];
@@ -131,6 +137,7 @@ describe("the hostile-skill corpus against the plugin core", () => {
         expect(stopped?.[0]).toBe(expected.layer);
         if (expected.reason) expect(stopped?.[1]).toContain(expected.reason);
         if (expected.ruleId) expect(stopped?.[1]).toContain(expected.ruleId);
+        if (expected.kind) expect(stopped?.[1]).toContain(`${expected.kind}: `);
       }
       // The service still answers; the foreign triple is untouched and nothing was written outside the namespace.
       expect(Array.isArray(s.service.list())).toBe(true);
