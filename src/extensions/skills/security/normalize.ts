@@ -1,7 +1,7 @@
 /**
  * @module The scanner's anti-evasion normalization (extensions.md §10, layer 1). Before any rule runs, skill source
  * is rewritten so the common ways of hiding a call from a regex no longer hide it:
- * - comments are removed (string-aware, newlines kept so line numbers hold);
+ * - comments are removed (aware of string and regex literals, newlines kept so line numbers hold);
  * - backslash line continuations are removed;
  * - `\u0065`, `\u{65}` and `\x65` escapes that stand for identifier characters are decoded (`\u0065val` → `eval`);
  * - adjacent string literals joined with `+` are merged (`"ev" + "al"` → `"eval"`, also inside brackets);
@@ -9,6 +9,8 @@
  *   a next line starting with `(`, `.`, `[`, `+`), each remembering the line it started on;
  * - each logical line also has a `code` form with string contents blanked, for rules about bare identifiers.
  */
+
+import { isQuote, literalEnd, stringEnd } from "./js-literals.ts";
 
 /** One logical line of normalized source and the 1-based source line it starts on. */
 export interface LogicalLine {
@@ -25,19 +27,13 @@ export interface NormalizedSource {
   lines: LogicalLine[];
 }
 
-const QUOTES = new Set(["'", '"', "`"]);
-
-/** Removes `//` and `/* *\/` comments outside string literals, keeping every newline. */
+/** Removes `//` and `/* *\/` comments outside string and regex literals, keeping every newline. */
 export function stripComments(source: string): string {
   let out = "";
   let i = 0;
   while (i < source.length) {
     const ch = source[i]!;
-    if (QUOTES.has(ch)) {
-      const end = stringEnd(source, i);
-      out += source.slice(i, end);
-      i = end;
-    } else if (ch === "/" && source[i + 1] === "/") {
+    if (ch === "/" && source[i + 1] === "/") {
       while (i < source.length && source[i] !== "\n") i++;
     } else if (ch === "/" && source[i + 1] === "*") {
       const close = source.indexOf("*/", i + 2);
@@ -45,37 +41,32 @@ export function stripComments(source: string): string {
       out += source.slice(i, end).replace(/[^\n]/g, "");
       i = end;
     } else {
-      out += ch;
-      i++;
+      const end = literalEnd(source, i) ?? nextSpecial(source, i + 1);
+      out += source.slice(i, end);
+      i = end;
     }
   }
   return out;
 }
 
-/** The index just past the string literal opening at `start` (or the end of the line for an unterminated '/"). */
-function stringEnd(source: string, start: number): number {
-  const quote = source[start];
-  let i = start + 1;
-  while (i < source.length) {
-    const ch = source[i];
-    if (ch === "\\") i += 2;
-    else if (ch === quote) return i + 1;
-    else if (ch === "\n" && quote !== "`") return i;
-    else i++;
-  }
-  return source.length;
+const SPECIAL = /['"`/]/g;
+
+/** The index of the next quote or slash at or after `from` (the end when none). */
+function nextSpecial(source: string, from: number): number {
+  SPECIAL.lastIndex = from;
+  return SPECIAL.exec(source)?.index ?? source.length;
 }
 
-/** `text` with every string literal's contents replaced by spaces (quotes kept). */
+/** `text` with the contents of every string and regex literal replaced by spaces (delimiters kept). */
 function blankStrings(text: string): string {
   let out = "";
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
-    if (!QUOTES.has(ch)) {
+    const end = literalEnd(text, i);
+    if (end === undefined) {
       out += ch;
       continue;
     }
-    const end = stringEnd(text, i);
     out += ch + " ".repeat(Math.max(0, end - i - 2)) + (end - i >= 2 ? text[end - 1] : "");
     i = end - 1;
   }
@@ -93,7 +84,7 @@ function decodeIdentifierEscapes(source: string): string {
 /** A complete string literal at `start`: its end and body, or undefined (unterminated, or a template with `${`). */
 function literalAt(source: string, start: number): { end: number; body: string } | undefined {
   const quote = source[start];
-  if (quote === undefined || !QUOTES.has(quote)) return undefined;
+  if (!isQuote(quote)) return undefined;
   const end = stringEnd(source, start);
   if (end - start < 2 || source[end - 1] !== quote) return undefined;
   const body = source.slice(start + 1, end - 1);
@@ -112,7 +103,7 @@ function joinConcatenations(source: string): string {
   while (i < source.length) {
     const first = literalAt(source, i);
     if (!first) {
-      const end = QUOTES.has(source[i]!) ? stringEnd(source, i) : i + 1;
+      const end = literalEnd(source, i) ?? nextSpecial(source, i + 1);
       out += source.slice(i, end);
       i = end;
       continue;
@@ -139,7 +130,8 @@ function netParens(text: string): number {
   let net = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
-    if (QUOTES.has(ch)) i = stringEnd(text, i) - 1;
+    const end = literalEnd(text, i);
+    if (end !== undefined) i = end - 1;
     else if (ch === "(") net++;
     else if (ch === ")") net--;
   }

@@ -105,12 +105,15 @@ describe("layer 1: anti-evasion normalization", () => {
     ["constructor chain split", "this.constructor\n  .constructor('return this')()", "constructor-chain"],
     ["require split", "require\n(name)", "dynamic-require"],
     ["child_process concatenated", 'const cp = require("child_" + "process"); cp.exec("id")', "dangerous-exec"],
+    ["regex literal that looks like a comment start", 'const r = /\\//; eval("x")', "dynamic-code-execution"],
+    ["regex literal with a quote hiding an alias", 'const r = /"/; const e = eval; e(c); // "', "dynamic-code-execution"],
+    ["regex class with a slash", 'const r = /[/]/g; new Function("x")', "dynamic-code-execution"],
   ])("%s", (_name, source, ruleId) => {
     expect(critical(source)).toContain(ruleId);
   });
 
-  test("comments and strings that only mention the calls are not findings", () => {
-    expect(scanSource('// eval("x")\n/* new Function("y") */\nconst url = "http://example.com";\n', "a.ts")).toEqual([]);
+  test("comments, strings and regexes that only mention the calls are not findings", () => {
+    expect(scanSource('// eval("x")\n/* new Function("y") */\nconst url = "http://example.com";\nconst re = /eval/;\nconst half = a / 2 / b;\n', "a.ts")).toEqual([]);
   });
 
   test("a line rule reports once per file with the line of the statement", () => {
