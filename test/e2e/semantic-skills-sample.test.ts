@@ -5,13 +5,14 @@
  * injected before the user's message, a triple asserted by the model through the skill, the onQuery enrichment
  * sanitized into the graph query's answer, and the audit entries visible via `skills.audit`. Beside it a skill
  * whose onActivate spins forever is interrupted at the sandbox timeout and refused while the gateway keeps serving;
- * `skills.test` runs the fixture against a throwaway graph.
+ * `skills.test` runs the fixture against a throwaway graph; `mayros skills remove` removes it (never outside the folder).
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateSkillKeyPair, signSkillDir } from "../../src/extensions/skills/security/signature.ts";
+import { runCli } from "../cli/spawn.ts";
 import { lastUserText, startAgentHarness, startAgentRun, toolResults, type AgentHarness } from "../helpers/agent.ts";
 import type { TestSocket } from "../helpers/ws-client.ts";
 
@@ -84,5 +85,15 @@ describe("the sample semantic skill, installed and run", () => {
       ["createTriple", "mayros:project:mayros mayros:status"],
       ["tool:skill_assert", "project:mayros status"],
     ]);
+  });
+
+  it("should remove the installed skill with mayros skills remove, refusing a slug that leaves the skills folder", async () => {
+    const escape = await sock.request("skills.remove", { slug: "../src" });
+    expect(escape.error).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringContaining('no installed skill "../src"') });
+    expect(existsSync(join(tmp, "src", "sample", "SKILL.md"))).toBe(true);
+    const removed = await runCli(["skills", "remove", "sample", "--url", h.gw.url, "--token", h.gw.token], { stateDir: h.gw.stateDir });
+    expect([removed.code, removed.stdout]).toEqual([0, "Removed sample.\n"]);
+    expect(existsSync(join(tmp, "workspace", "skills", "sample"))).toBe(false);
+    expect((await sock.request("skills.list", {})).payload.skills).toEqual([]);
   });
 });
