@@ -96,7 +96,8 @@ export const LINE_RULES: readonly LineRule[] = [
     ruleId: "dynamic-require",
     severity: "critical",
     message: "require() with a non-literal argument",
-    pattern: new RegExp(String.raw`(?<![\w$.])require\s*\(\s*(?!${LITERAL_ARG})`),
+    // not a method named require: `require(x: string): T {`
+    pattern: new RegExp(String.raw`(?<![\w$.])require\s*\((?![^()]*\)\s*(?::\s*[\w$][\w$<>\[\]., ]*)?\{)\s*(?!${LITERAL_ARG})`),
   },
   {
     ruleId: "global-this-access",

@@ -38,8 +38,8 @@ const CASES: Record<string, { hit: string[]; miss: string[] }> = {
     miss: ['obj["name"] = 1;'],
   },
   "dynamic-require": {
-    hit: ["const m = require(name);", 'require("./" + name)', "require(`${x}`)"],
-    miss: ['const fs = require("fs");', "const p = require('./p.js');", "obj.require(name)"],
+    hit: ["const m = require(name);", 'require("./" + name)', "require(`${x}`)", "const m = c ? require(name) : {};", "const m = c ? require(n) : a || {};", "const m = c ? require(n) : f({});"],
+    miss: ['const fs = require("fs");', "const p = require('./p.js');", "obj.require(name)", "class C { require(channel?: string): Entry { return this.pick(channel); } }"],
   },
   "global-this-access": {
     hit: ["globalThis[key]", "window[k]()"],
