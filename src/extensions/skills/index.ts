@@ -24,7 +24,9 @@ export function semanticSkillsPlugin(ports: () => Promise<SkillPorts>): (api: Ma
     const log: SkillsLog = (level, message, fields) => api.logger[level](message, fields);
     let created: SemanticSkills | undefined;
     let watcher: SkillWatcher | undefined;
-    const open = async () => (created ??= new SemanticSkills(config, api.runtime.database(), await ports(), log));
+    let opening: Promise<SemanticSkills> | undefined;
+    /** Opens the service once, however many callers race (the service start and the first run). */
+    const open = () => (opening ??= ports().then((p) => (created = new SemanticSkills(config, api.runtime.database(), p, log))));
     const skills = () => {
       if (!created) throw new Error("semantic-skills is not started");
       return created;

@@ -47,6 +47,7 @@ export class SkillRegistry {
 
   /** Loads once (later calls wait for or reuse the first load). */
   async ensureLoaded(): Promise<void> {
+    if (!this.loaded && this.loading) await this.loading.catch(() => undefined);
     if (!this.loaded) await this.reload(false);
   }
 

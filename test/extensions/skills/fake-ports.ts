@@ -13,12 +13,14 @@ import type { SkillCode, SkillHost, SkillPorts } from "../../../src/extensions/s
 export type FakeHooks = { activate?(host: SkillHost): void; query?(host: SkillHost, ctx: unknown): Promise<{ results: unknown; additionalContext?: string }> };
 
 /** Fake ports; `hooks[source]` is what a skill with that source text does. */
-export function fakePorts(hooks: Record<string, FakeHooks> = {}, maxCalls = Infinity): SkillPorts & { disposed: string[]; taken: Map<string, number> } {
+export function fakePorts(hooks: Record<string, FakeHooks> = {}, maxCalls = Infinity): SkillPorts & { loaded: string[]; disposed: string[]; taken: Map<string, number> } {
+  const loaded: string[] = [];
   const disposed: string[] = [];
   const taken = new Map<string, number>();
   return {
-    disposed, taken,
+    loaded, disposed, taken,
     async loadSandbox(source, opts): Promise<SkillCode> {
+      loaded.push(opts.filename);
       const h = hooks[source.trim()] ?? {};
       return {
         name: opts.filename,

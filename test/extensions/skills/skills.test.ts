@@ -52,6 +52,12 @@ describe("loading skills", () => {
     ]);
   });
 
+  it("should load once when the service start and the first run race", async () => {
+    const { service, ports } = setup({ c: { md: manifest("c", "  version: 1"), code: "c" } });
+    await Promise.all([service.registry.ensureLoaded(), service.beforeAgentStart("main"), service.registry.ensureLoaded()]);
+    expect(ports.loaded).toEqual(["skills/c/skill.ts"]);
+  });
+
   it("should refuse skill code when the sandbox is disabled", async () => {
     const { service } = setup({ coded: { md: manifest("coded", "  version: 1"), code: "x" } }, { sandbox: { sandboxEnabled: false } });
     await service.registry.ensureLoaded();
