@@ -5,6 +5,7 @@
  * message; before_tool_call applies the allowlist intersection, the calling skill, permissions and limits;
  * after_tool_call audits asserts and proofs. Registration does no I/O (the CLI registers plugins too).
  */
+import { mkdirSync } from "node:fs";
 import type { MayrosPluginApi } from "../../plugins/api.ts";
 import { registerSkillsCli } from "./cli.ts";
 import { readSkillsConfig } from "./config.ts";
@@ -50,7 +51,10 @@ export function semanticSkillsPlugin(ports: () => Promise<SkillPorts>): (api: Ma
         const s = await open();
         await s.registry.ensureLoaded();
         logReload({ active: [], refused: [], changed: [], failures: [...s.registry.failures] }, log);
-        if (config.hotReload) watcher = watchSkills(config.skillDirs, s.registry, log);
+        if (config.hotReload) {
+          mkdirSync(config.installRoot, { recursive: true }); // watched from the start, so a first install is seen
+          watcher = watchSkills(config.skillDirs, s.registry, log);
+        }
         api.logger.info("semantic skills started", { active: [...s.registry.active.keys()], hotReload: config.hotReload });
       },
       stop: async () => {
