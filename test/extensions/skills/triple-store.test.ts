@@ -32,6 +32,8 @@ describe("layer 4: namespace isolation in the triple store", () => {
     expect(store.query({ object: 3 }).map((t) => t.object)).toEqual([3]);
     expect(store.query({ predicate: "b" })[0]!.object).toBe(true);
     expect(store.query({ limit: 2 })).toHaveLength(2);
+    expect(store.query({ limit: Number.NaN })).toHaveLength(3); // a sandboxed caller's junk limit falls back to 20
+    expect(store.query({ limit: "1" as unknown as number })).toHaveLength(1);
     expect(() => store.create({ subject: "a", predicate: "n", object: Number.NaN })).toThrow("finite");
   });
 

@@ -91,7 +91,7 @@ export class TripleStore {
     return toTriple(row);
   }
 
-  /** The triples matching `pattern` inside the namespace, oldest first, at most `limit` (≤ {@link MAX_QUERY_LIMIT}). */
+  /** The triples matching `pattern` inside the namespace, oldest first, at most `limit` (1 to {@link MAX_QUERY_LIMIT}; 20 when not a number). */
   query(pattern: TriplePattern): Triple[] {
     const where = ["subject LIKE ? ESCAPE '\\'"];
     const args: (string | number)[] = [`${this.ns.replace(/[\\%_]/g, "\\$&")}:%`];
@@ -103,7 +103,8 @@ export class TripleStore {
       where.push("kind = ?", "object = ?");
       args.push(kind, text);
     }
-    const limit = Math.max(1, Math.min(MAX_QUERY_LIMIT, Math.floor(pattern.limit ?? 20)));
+    const asked = Number(pattern.limit ?? 20);
+    const limit = Number.isFinite(asked) ? Math.max(1, Math.min(MAX_QUERY_LIMIT, Math.floor(asked))) : 20;
     args.push(limit);
     return this.db.query<Row, (string | number)[]>(`SELECT * FROM skill_triples WHERE ${where.join(" AND ")} ORDER BY created_at, rowid LIMIT ?`).all(...args).map(toTriple);
   }
