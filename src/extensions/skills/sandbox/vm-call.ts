@@ -51,15 +51,23 @@ function stringProp(vm: QuickJSContext, handle: QuickJSHandle, key: string): str
   }
 }
 
-/** Reads name and message of a thrown handle (an Error, a primitive, or nothing after an OOM) and disposes it. */
+/** What QuickJS leaves as the exception when it could not even allocate the "out of memory" error. */
+const NOTHING_THROWN: Thrown = { name: "InternalError", message: "out of memory (no exception object)" };
+
+/**
+ * Reads name and message of a thrown handle (an Error, a primitive, or null/undefined when an
+ * allocation failed so early that QuickJS could not build its error — a skill throwing null itself
+ * only gets itself disposed) and disposes it.
+ */
 function readThrown(vm: QuickJSContext, handle: QuickJSHandle): Thrown {
   try {
     const type = vm.typeof(handle);
+    if (type === "undefined" || vm.sameValue(handle, vm.null)) return NOTHING_THROWN;
     if (type === "object") return { name: stringProp(vm, handle, "name"), message: stringProp(vm, handle, "message") };
     if (type === "string") return { name: "", message: vm.getString(handle) };
     return { name: "", message: type };
   } catch {
-    return { name: "InternalError", message: "out of memory" };
+    return NOTHING_THROWN;
   } finally {
     if (handle.alive) handle.dispose();
   }

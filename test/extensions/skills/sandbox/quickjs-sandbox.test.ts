@@ -134,6 +134,11 @@ describe("the memory and stack limits", () => {
     expect((await sandboxError(sandbox.query({}))).kind).toBe("memory");
   });
 
+  test("an exception with no value (QuickJS could not even build the error) counts as memory", async () => {
+    const { sandbox } = await load(`export default { name: "null", onQuery() { throw null; } };`);
+    expect((await sandboxError(sandbox.query({}))).kind).toBe("memory");
+  });
+
   test("deep recursion fails at the stack limit", async () => {
     const { sandbox } = await load(`function down(n) { return down(n + 1) + 1; } export default { name: "deep", onQuery() { down(0); } };`);
     expect((await sandboxError(sandbox.query({}))).kind).toBe("stack");
