@@ -1,7 +1,9 @@
 /**
  * @module The host-call budget of one sandbox: the per-minute call rate (extensions.md §10 layer 7,
- * a 60 s sliding window on the injected clock) and the per-session write cap (layer 9).
+ * the security module's 60 s sliding window on the injected clock) and the per-session write cap
+ * (layer 9).
  */
+import { SlidingWindowLimiter } from "../security/rate-limiter.ts";
 
 const WINDOW_MS = 60_000;
 
@@ -10,14 +12,16 @@ const WRITES: ReadonlySet<string> = new Set(["createTriple", "deleteTriple"]);
 
 /** Counts one sandbox's host calls and refuses those over its limits. */
 export class HostCallBudget {
-  private readonly calls: number[] = [];
+  private readonly rate: SlidingWindowLimiter;
   private writes = 0;
 
   constructor(
     private readonly maxCallsPerMinute: number,
     private readonly maxWritesPerSession: number,
-    private readonly now: () => number,
-  ) {}
+    now: () => number,
+  ) {
+    this.rate = new SlidingWindowLimiter(maxCallsPerMinute, WINDOW_MS, now);
+  }
 
   /**
    * Admits one call of `op` and counts it, or refuses it without counting (a write over the cap is
@@ -25,16 +29,11 @@ export class HostCallBudget {
    * @returns undefined when admitted, else why it was refused.
    */
   admit(op: string): string | undefined {
-    const at = this.now();
-    while (this.calls.length > 0 && this.calls[0]! <= at - WINDOW_MS) this.calls.shift();
     const write = WRITES.has(op);
     if (write && this.writes >= this.maxWritesPerSession) {
       return `write limit: more than ${this.maxWritesPerSession} writes in this session`;
     }
-    if (this.calls.length >= this.maxCallsPerMinute) {
-      return `rate limit: more than ${this.maxCallsPerMinute} host calls per minute`;
-    }
-    this.calls.push(at);
+    if (!this.rate.take("host")) return `rate limit: more than ${this.maxCallsPerMinute} host calls per minute`;
     if (write) this.writes += 1;
     return undefined;
   }
