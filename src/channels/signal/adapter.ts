@@ -3,8 +3,8 @@
  * `/api/v1/events` SSE stream (reconnecting with backoff while started), outbound through JSON-RPC
  * `send` (Markdown stripped to plain text, replies as quotes), optionally spawning the daemon (`autoStart`).
  */
-import { chunkText, type ChannelAdapter, type ChannelContext, type ChannelStatus, type OutboundMessage, type OutboundTarget } from "../types.ts";
-import { backoffDelay } from "../backoff.ts";
+import { chunkText, type ChannelAdapter, type ChannelContext, type OutboundMessage, type OutboundTarget } from "../types.ts";
+import { createConnectionLoop } from "../connection-loop.ts";
 import { spawnSignalDaemon, type SignalDaemon } from "./daemon.ts";
 import { openSignalEvents, type SignalEventStream } from "./events.ts";
 import { normalizeSignalEvent, type SignalEnvelope } from "./normalize.ts";
@@ -45,72 +45,45 @@ function recipientOf(chatId: string): string | undefined {
  * Creates the adapter for one Signal account. Does no I/O until `start()`.
  * @throws {Error} naming the missing option (`url`, `account`).
  */
-export function createSignalAdapter({ accountId = "default", url, account, autoStart = false, backoff = {} }: SignalAdapterOptions): SignalAdapter {
+export function createSignalAdapter({ accountId = "default", url, account, autoStart = false, backoff }: SignalAdapterOptions): SignalAdapter {
   if (!url) throw new Error(`channels.signal.url: required (account ${accountId})`);
   if (!account) throw new Error(`channels.signal.account: required (account ${accountId})`);
   const baseUrl = url.replace(/\/+$/, "");
-  const initialMs = backoff.initialMs ?? 1000;
-  const maxMs = backoff.maxMs ?? 10_000;
   const rpc = createSignalRpc(baseUrl, account);
   const authors = new Map<string, string>();
-
-  let ctx: ChannelContext | undefined;
   let stream: SignalEventStream | undefined;
   let daemon: SignalDaemon | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let generation = 0;
-  let failures = 0;
-  let current: ChannelStatus = { channel: "signal", accountId, state: "stopped", since: Date.now() };
 
-  function setStatus(state: ChannelStatus["state"], lastError?: string): void {
-    current = { channel: "signal", accountId, state, botId: account, ...(lastError ? { lastError } : {}), since: Date.now() };
-    ctx?.onStatus(current);
-  }
+  const loop = createConnectionLoop({
+    channel: "signal", accountId, identity: { botId: account }, backoff, warning: "signal events unavailable",
+    async connect(attempt) {
+      try {
+        const opened = await openSignalEvents(baseUrl, account, {
+          onEvent: (payload) => {
+            if (attempt.current) deliver(payload);
+          },
+          onEnd: (reason) => attempt.lost(reason),
+        });
+        if (!attempt.current) return opened.close();
+        stream = opened;
+      } catch (err) {
+        const raw = err instanceof Error ? err.message : String(err);
+        throw new Error(raw.startsWith("signal events:") ? raw : `signal events: ${raw}`);
+      }
+    },
+    release() {
+      stream?.close();
+      stream = undefined;
+    },
+  });
 
   function deliver(payload: Record<string, unknown>): void {
+    const ctx = loop.context();
     const message = normalizeSignalEvent(payload as { envelope?: SignalEnvelope; account?: string }, { accountId, account });
     if (!ctx || !message) return;
     authors.set(message.messageId, message.senderId);
     if (authors.size > QUOTE_MEMORY) authors.delete(authors.keys().next().value as string);
     ctx.onMessage(message);
-  }
-
-  async function attempt(gen: number): Promise<void> {
-    setStatus("connecting");
-    try {
-      const opened = await openSignalEvents(baseUrl, account, {
-        onEvent: (payload) => {
-          if (gen === generation) deliver(payload);
-        },
-        onEnd: (reason) => {
-          if (gen !== generation) return;
-          stream = undefined;
-          ctx?.log.warn("signal events stream ended", { accountId, reason });
-          setStatus("disconnected", reason);
-          scheduleReconnect(gen);
-        },
-      });
-      if (gen !== generation) return opened.close();
-      stream = opened;
-      failures = 0;
-      setStatus("connected");
-    } catch (err) {
-      if (gen !== generation) return;
-      const raw = err instanceof Error ? err.message : String(err);
-      const msg = raw.startsWith("signal events:") ? raw : `signal events: ${raw}`;
-      ctx?.log.warn("signal connect failed", { accountId, error: msg });
-      setStatus("disconnected", msg);
-      scheduleReconnect(gen);
-    }
-  }
-
-  function scheduleReconnect(gen: number): void {
-    const delay = backoffDelay(failures, { initialMs, maxMs });
-    failures += 1;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (gen === generation) void attempt(gen);
-    }, delay);
   }
 
   const format = (markdown: string) => markdownToPlain(markdown);
@@ -121,24 +94,14 @@ export function createSignalAdapter({ accountId = "default", url, account, autoS
     textLimit: SIGNAL_TEXT_LIMIT,
     async start(context: ChannelContext): Promise<void> {
       await adapter.stop();
-      ctx = context;
-      const gen = ++generation;
-      failures = 0;
-      context.signal.addEventListener("abort", () => void adapter.stop(), { once: true });
       if (context.signal.aborted) return;
       if (autoStart) daemon = spawnSignalDaemon(baseUrl, account, context.log);
-      await attempt(gen);
+      await loop.start(context);
     },
     async stop(): Promise<void> {
-      if (current.state === "stopped" && !stream && !timer && !daemon) return;
-      generation += 1;
-      clearTimeout(timer);
-      timer = undefined;
-      stream?.close();
-      stream = undefined;
+      await loop.stop();
       daemon?.stop();
       daemon = undefined;
-      setStatus("stopped");
     },
     async send(target: OutboundTarget, message: OutboundMessage): Promise<{ messageId: string }> {
       const recipient = recipientOf(target.chatId);
@@ -161,7 +124,7 @@ export function createSignalAdapter({ accountId = "default", url, account, autoS
       await rpc.call("sendTyping", recipient ? { recipient: [recipient] } : { groupId: target.chatId }).catch(() => {});
     },
     format,
-    status: () => current,
+    status: () => loop.status(),
   };
   return adapter;
 }
