@@ -1,52 +1,22 @@
 /**
  * @module What the plugin core needs from the sandbox (layer 3) and security (layers 1, 2, 7, 12, 18) modules, as
- * plain function types: the core is written and tested against these, and `wiring.ts` binds the real ones.
+ * function types over their own types: the core is written and tested against these, and `wiring.ts` binds the real ones.
  */
 import type { RateLimiter } from "./limits.ts";
+import type { SandboxHost, SandboxLimits, SkillSandbox } from "./sandbox/types.ts";
+import type { ScanFinding } from "./security/findings.ts";
+import type { InstalledSkill } from "./security/install.ts";
 
 /** A finding of the static scanner (layer 1). */
-export interface Finding {
-  ruleId: string;
-  severity: "info" | "warn" | "critical";
-  file: string;
-  line?: number;
-  message: string;
-}
-
+export type Finding = ScanFinding;
 /** The graph functions a sandboxed skill reaches, already bound to its namespace and audited. */
-export interface SkillHost {
-  createTriple(t: { subject: string; predicate: string; object: unknown }): unknown;
-  listTriples(q: { subject?: string; predicate?: string; limit?: number }): unknown;
-  patternQuery(q: { subject?: string; predicate?: string; object?: unknown; limit?: number }): unknown;
-  deleteTriple(id: string): unknown;
-  log(level: "info" | "warn" | "error", message: string): void;
-}
-
+export type SkillHost = SandboxHost;
 /** A loaded sandboxed skill. */
-export interface SkillCode {
-  name: string;
-  activate(ctx: unknown): Promise<void>;
-  query(ctx: unknown): Promise<{ results: unknown; additionalContext?: string }>;
-  deactivate(ctx: unknown): Promise<void>;
-  dispose(): void;
-}
-
+export type SkillCode = SkillSandbox;
 /** The sandbox limits handed to {@link SkillPorts.loadSandbox}. */
-export interface CodeLimits {
-  memoryLimitBytes: number;
-  maxStackSizeBytes: number;
-  executionTimeoutMs: number;
-  maxCallsPerMinute: number;
-  maxWritesPerSession: number;
-}
-
+export type CodeLimits = SandboxLimits;
 /** What an install answers. */
-export interface Installed {
-  slug: string;
-  dir: string;
-  hash: string;
-  findings: Finding[];
-}
+export type Installed = InstalledSkill;
 
 /** The sandbox and security functions. */
 export interface SkillPorts {
