@@ -98,7 +98,7 @@ export class Dispatcher {
     const startedAt = performance.now();
     const outcome = await this.outcomeOf(conn, frame);
     // Unknown names share one label: clients must not be able to grow the metrics without bound.
-    const label = frame.method === "connect" || this.lookup(frame.method) ? frame.method : "unknown";
+    const label = frame.method in SPECS || this.pluginMethods.has(frame.method) ? frame.method : "unknown";
     this.services.stats.recordCall(label, performance.now() - startedAt, outcome.ok);
     respond(conn, frame.id, outcome);
     // Two-phase methods answer again on the same id when the work completes.
