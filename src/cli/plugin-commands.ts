@@ -5,10 +5,10 @@
  * plugin's `runtime.call` from it talks to the running gateway with those flags — never to a private copy of state.
  */
 import type { Command } from "commander";
-import { createConfigService, loadConfig } from "../config/index.ts";
+import { loadConfig } from "../config/index.ts";
 import { createLogger } from "../logging/logger.ts";
-import { openDatabase } from "../store/db.ts";
-import { loadPlugins, type PluginsSection } from "../plugins/loader.ts";
+import type { PluginsSection } from "../plugins/loader.ts";
+import { loadConfiguredPlugins } from "../gateway/plugin-host.ts";
 import { workspaceOf } from "../gateway/services.ts";
 import type { ClientFlags } from "./target.ts";
 import { clientOptions, withClient } from "./with-client.ts";
@@ -28,13 +28,9 @@ export async function registerPluginCommands(program: Command): Promise<void> {
   const section = loaded.config.plugins as PluginsSection;
   if (!section.enabled) return;
   const log = createLogger("plugins", { level: "warn" });
-  const configService = createConfigService(loaded);
   let flags: ClientFlags = {};
-  const { registry } = await loadPlugins(section, {
-    stateDir: loaded.paths.stateDir, workspaceDir: workspaceOf(loaded), config: loaded.config, log,
-    openDatabase: (path) => openDatabase(path, { migrations: [] }),
-    readConfig: () => configService.get().config,
-    patchConfig: async (patch) => { configService.write("patch", JSON.stringify(patch), configService.get().hash); },
+  const { registry } = await loadConfiguredPlugins({
+    loaded, workspace: workspaceOf(loaded), log,
     call: (method, params) => withClient(flags, (client) => client.request(method, params)),
   });
   for (const { pluginId, registrar } of registry.cli) {

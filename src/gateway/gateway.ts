@@ -29,7 +29,7 @@ import { sendMethods } from "./methods/send.ts";
 import { channelsMethods } from "./methods/channels.ts";
 import { webLoginMethods } from "./methods/web-login.ts";
 import { pluginsMethods } from "./methods/plugins.ts";
-import { loadGatewayPlugins, pluginRoutes, startPluginServices } from "./plugin-host.ts";
+import { loadConfiguredPlugins, pluginRoutes, startPluginServices } from "./plugin-host.ts";
 import { defaultAccessPolicy } from "../channels/config.ts";
 import { pairingMethods } from "./methods/pairing.ts";
 import type { ChannelFactory } from "../channels/manager.ts";
@@ -119,7 +119,7 @@ export async function startGateway({ loaded, verbose = false, logToStderr = true
     let dispatcher: Dispatcher | undefined;
     let running: GatewayServices | undefined;
     const workspace = workspaceOf(loaded);
-    const plugins = await loadGatewayPlugins({
+    const plugins = await loadConfiguredPlugins({
       loaded, workspace, log,
       call: async (method, params) => {
         if (!dispatcher) throw new Error("the gateway is still starting");

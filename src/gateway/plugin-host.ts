@@ -20,11 +20,14 @@ import { clientOrigin } from "./net.ts";
 
 type ServerEnv = { server?: { requestIP(req: Request): { address: string } | null } } | undefined;
 
-/** Loads the configured plugins for a gateway; `call` runs a gateway method in-process (bound once the dispatcher exists). */
-export async function loadGatewayPlugins(o: {
+/**
+ * Loads the configured plugins of `loaded` (in the gateway, and in the CLI for plugin commands): their databases,
+ * config reads and validated config patches go through the host; `call` reaches the gateway's methods.
+ */
+export async function loadConfiguredPlugins(o: {
   loaded: LoadedConfig; workspace: string; log: Logger;
   call(method: string, params?: Record<string, unknown>): Promise<unknown>;
-  gatewayStats(): GatewayStatsSnapshot | undefined;
+  gatewayStats?(): GatewayStatsSnapshot | undefined;
 }): Promise<LoadedPlugins> {
   const configService = createConfigService(o.loaded);
   return loadPlugins(o.loaded.config.plugins as PluginsSection, {
@@ -33,7 +36,7 @@ export async function loadGatewayPlugins(o: {
     readConfig: () => configService.get().config,
     patchConfig: async (patch) => { configService.write("patch", JSON.stringify(patch), configService.get().hash); },
     call: o.call,
-    gatewayStats: () => o.gatewayStats(),
+    ...(o.gatewayStats && { gatewayStats: o.gatewayStats }),
   });
 }
 
