@@ -41,21 +41,31 @@ export async function stageControlUi(stage: string): Promise<string> {
   return dir;
 }
 
+/** What {@link compile} builds. */
+export interface CompileOptions {
+  /** The commit baked in as `__MAYROS_COMMIT__`. */
+  commit: string;
+  /** The staged control UI bundle ({@link stageControlUi}) to embed; omitted for programs that serve no UI. */
+  uiDir?: string;
+  /** A Bun target triple; the host when omitted. */
+  target?: string;
+  /** The program's entry point. @default src/main.ts */
+  entry?: string;
+}
+
 /**
  * Compiles one executable (bun.md §7 flags: minified, bytecode, ESM, no .env/bunfig autoload, assets embedded), with
  * code splitting: every lazily imported module (channel SDKs, extensions, the CLI program) goes into its own chunk in
  * the binary, so `mayros gateway` loads only what it runs — a single-chunk binary evaluated ≈ 20 ms more before
  * its first line and held ≈ 6 MiB more, for code it never ran.
- * @param uiDir the staged control UI bundle ({@link stageControlUi}).
- * @param target a Bun target triple, or undefined for the host.
  */
-export async function compile(outfile: string, commit: string, uiDir: string, target?: string): Promise<void> {
+export async function compile(outfile: string, { commit, uiDir, target, entry = join(ROOT, "src", "main.ts") }: CompileOptions): Promise<void> {
   const args = [
     process.execPath, "build", "--compile", "--splitting", "--minify", "--bytecode", "--format=esm",
-    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", "--asset=assets", `--asset=${uiDir}`,
+    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", "--asset=assets", ...(uiDir ? [`--asset=${uiDir}`] : []),
     `--define=__MAYROS_COMMIT__=${JSON.stringify(commit)}`,
     ...(target ? [`--target=${target}`] : []),
-    join(ROOT, "src", "main.ts"), "--outfile", outfile,
+    entry, "--outfile", outfile,
   ];
   const proc = Bun.spawn(args, { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
   if ((await proc.exited) !== 0) {
@@ -81,13 +91,13 @@ async function main(): Promise<void> {
     const uiDir = await stageControlUi(stage);
     const host = join(out, "mayros");
     process.stdout.write(`building ${host} (commit ${commit})\n`);
-    await compile(host, commit, uiDir);
+    await compile(host, { commit, uiDir });
     built.push(host);
     if (!hostOnly) {
       for (const { name, target } of TARGETS) {
         const file = join(out, `mayros-${name}`);
         process.stdout.write(`building ${file}\n`);
-        await compile(file, commit, uiDir, target);
+        await compile(file, { commit, uiDir, target });
         built.push(file);
       }
     }

@@ -1,30 +1,42 @@
-/** The gateway as shipped: the single binary from `bun run build` (build/compile.ts: same flags, UI embedded), as an extra bench target. */
+/**
+ * The gateway as shipped: the single binary from `bun run build` (build/compile.ts: same flags, UI embedded), and the
+ * raw echo compiled the same way — the floor any compiled Bun program starts from — as extra bench targets.
+ */
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { compile, gitCommit, stageControlUi } from "../../build/compile.ts";
-import { BUN_BIN, tempDir } from "./proc.ts";
-import { mayrosTarget, type Target } from "./targets.ts";
+import { BUN_BIN, REPO_ROOT, tempDir } from "./proc.ts";
+import { mayrosTarget, rawTarget, type FrameSizes, type Target } from "./targets.ts";
+
+/** The compiled targets, or why they could not be built. */
+export interface CompiledTargets {
+  mayros: Target | null;
+  raw: Target | null;
+  error?: string;
+  /** Size of the gateway's binary and of the Bun runtime inside it, MB. */
+  sizeMB?: number;
+  runtimeMB?: number;
+}
 
 /**
- * Compiles src/main.ts into a single executable in a temp dir, exactly as `bun run build` compiles the host binary,
- * and describes it as a target.
- * @returns null (with the reason) when the build fails
+ * Compiles src/main.ts exactly as `bun run build` compiles the host binary, and bench/raw-echo.ts with the same flags.
+ * @param sizes the frame sizes the raw echo imitates
  */
-export async function bundledTarget(): Promise<{ target: Target | null; error?: string; sizeMB?: number; runtimeMB?: number }> {
+export async function compiledTargets(sizes: FrameSizes): Promise<CompiledTargets> {
   const dir = tempDir("mayros-bench-binary-");
-  const outfile = join(dir, "mayros");
+  const gateway = join(dir, "mayros");
+  const raw = join(dir, "raw-echo");
+  const commit = gitCommit();
   try {
-    await compile(outfile, gitCommit(), await stageControlUi(join(dir, "stage")));
+    await compile(gateway, { commit, uiDir: await stageControlUi(join(dir, "stage")) });
+    await compile(raw, { commit, entry: join(REPO_ROOT, "bench", "raw-echo.ts") });
   } catch (err) {
-    return { target: null, error: (err as Error).message };
+    return { mayros: null, raw: null, error: (err as Error).message };
   }
   const mb = (path: string) => Math.round(statSync(path).size / 1e5) / 10;
   return {
-    sizeMB: mb(outfile), runtimeMB: mb(BUN_BIN),
-    target: {
-      ...mayrosTarget,
-      name: "mayros (binary)",
-      argv: (port) => [outfile, "gateway", "--port", String(port), "--token", mayrosTarget.token],
-    },
+    sizeMB: mb(gateway), runtimeMB: mb(BUN_BIN),
+    mayros: { ...mayrosTarget, name: "mayros (binary)", argv: (port) => [gateway, "gateway", "--port", String(port), "--token", mayrosTarget.token] },
+    raw: rawTarget(sizes, [raw], "raw echo (binary)"),
   };
 }

@@ -33,12 +33,14 @@ export function buildRows(m: TargetFigures, r: TargetFigures, peer?: PeerFigures
     { metric: `cold start → hello-ok, median of ${m.cold.runs} (ms)`, mayros: m.cold.helloMs, raw: r.cold.helloMs, target: "≤ 100 ms", pass: m.cold.helloMs <= 100, peer: peer?.coldMs },
   ];
   if (m.warm) rows.push({ metric: "  start on existing state dir (ms)", mayros: m.warm.helloMs, raw: r.warm?.helloMs ?? r.cold.helloMs });
-  if (bundled?.cold) rows.push({ metric: "  compiled binary, as shipped (ms)", mayros: bundled.cold.helloMs, raw: r.cold.helloMs, target: "≤ 60 ms", pass: bundled.cold.helloMs <= 60 });
+  // Binary rows: the raw column is the raw echo compiled with the same flags (the floor of a compiled Bun program).
+  if (bundled?.cold) rows.push({ metric: "  compiled binary, as shipped; raw compiled too (ms)", mayros: bundled.cold.helloMs, raw: bundled.rawCold?.helloMs ?? r.cold.helloMs, target: "≤ 60 ms", pass: bundled.cold.helloMs <= 60 });
+  if (bundled?.warm) rows.push({ metric: "  compiled binary, existing state dir (ms)", mayros: bundled.warm.helloMs, raw: bundled.rawWarm?.helloMs ?? r.cold.helloMs });
   // The raw column is the Bun runtime every compiled binary carries.
   if (bundled?.sizeMB !== undefined) rows.push({ metric: "compiled binary size (MB); raw = the Bun runtime alone", mayros: bundled.sizeMB, raw: bundled.runtimeMB ?? 0, target: "≤ 100 MB", pass: bundled.sizeMB <= 100 });
   rows.push(
     { metric: "idle RSS after 1 handshake (MiB)", mayros: m.idleRssMiB, raw: r.idleRssMiB, target: "≤ 45 MiB", pass: m.idleRssMiB <= 45, peer: peer?.idleRssMiB },
-    ...(bundled?.idleRssMiB !== undefined ? [{ metric: "  compiled binary, as shipped (MiB)", mayros: bundled.idleRssMiB, raw: r.idleRssMiB, target: "≤ 40 MiB", pass: bundled.idleRssMiB <= 40 }] : []),
+    ...(bundled?.idleRssMiB !== undefined ? [{ metric: "  compiled binary, as shipped; raw compiled too (MiB)", mayros: bundled.idleRssMiB, raw: bundled.rawIdleRssMiB ?? r.idleRssMiB, target: "≤ 40 MiB", pass: bundled.idleRssMiB <= 40 }] : []),
     { metric: `RSS with ${m.fanOut.clients} clients (MiB)`, mayros: m.rssClientsMiB, raw: r.rssClientsMiB, target: "≤ 120 MiB", pass: m.rssClientsMiB <= 120, peer: peer?.clients === m.fanOut.clients ? peer.rssClientsMiB : undefined },
     { metric: `health RTT p50, ${m.health.n} seq. (ms)`, mayros: m.health.p50Ms, raw: r.health.p50Ms, target: "≤ 1.5× raw", pass: m.health.p50Ms <= 1.5 * r.health.p50Ms, peer: peer?.healthP50Ms },
     { metric: `health RTT p99 (ms)`, mayros: m.health.p99Ms, raw: r.health.p99Ms, peer: peer?.healthP99Ms },

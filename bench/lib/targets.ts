@@ -45,13 +45,16 @@ export const mayrosTarget: Target = {
   hasStatus: true,
 };
 
-/** The raw echo baseline (bench/raw-echo.ts) imitating the given frame sizes. */
-export function rawTarget(sizes: FrameSizes): Target {
+/**
+ * The raw echo baseline (bench/raw-echo.ts) imitating the given frame sizes.
+ * @param command how to run it: from source by default, or a compiled binary of it
+ */
+export function rawTarget(sizes: FrameSizes, command = [BUN_BIN, join(REPO_ROOT, "bench", "raw-echo.ts")], name = "raw echo"): Target {
   return {
-    name: "raw echo",
+    name,
     token: BENCH_TOKEN,
     argv: (port) => [
-      BUN_BIN, join(REPO_ROOT, "bench", "raw-echo.ts"), "--port", String(port),
+      ...command, "--port", String(port),
       "--hello-bytes", String(sizes.helloBytes), "--res-bytes", String(sizes.resBytes), "--event-bytes", String(sizes.eventBytes),
     ],
     env: () => ({}),

@@ -37,7 +37,7 @@ describe.skipIf(skipReason !== undefined)("linux-arm64 binary under qemu-aarch64
     // Cross-compiling fetches Bun's aarch64 runtime from the npm registry once (then it is cached).
     const stage = mkdtempSync(join(tmpdir(), "mayros-arm64-ui-"));
     try {
-      await compile(BINARY, gitCommit(), await stageControlUi(stage), "bun-linux-arm64");
+      await compile(BINARY, { commit: gitCommit(), uiDir: await stageControlUi(stage), target: "bun-linux-arm64" });
     } finally {
       rmSync(stage, { recursive: true, force: true });
     }
