@@ -3,7 +3,8 @@
  * attempt (`connecting` → `connected`), a failed attempt or a connection lost later reports `disconnected` with
  * `lastError` and retries after a backoff delay ({@link backoffDelay}) until it connects; `stop()` (or the gateway
  * aborting the context) ends the run. A generation counter makes late results of a stopped or superseded attempt
- * harmless, and each attempt reports at most one failure.
+ * harmless, and each attempt reports at most one failure. A failure that retrying cannot fix ({@link
+ * ConnectionLoopOptions.isFatal}) reports `error` instead and ends the retries until the next `start()`.
  */
 import { backoffDelay } from "./backoff.ts";
 import type { ChannelContext, ChannelStatus } from "./types.ts";
@@ -20,7 +21,7 @@ export interface ConnectionAttempt {
 export interface ConnectionLoopOptions {
   channel: string;
   accountId: string;
-  /** Identity fields added to every status. */
+  /** Identity fields added to every status; read at each status, so an adapter may fill them in once it learns them. */
   identity?: Pick<ChannelStatus, "botId" | "botName">;
   /** Retry delays: doubling from `initialMs` (default 1000) up to `maxMs` (default 10 000), ±20 % jitter. */
   backoff?: { initialMs?: number; maxMs?: number };
@@ -28,6 +29,8 @@ export interface ConnectionLoopOptions {
   warning: string;
   /** Connects; resolves once connected, throws when the attempt failed (the error's message becomes `lastError`). */
   connect(attempt: ConnectionAttempt): Promise<void>;
+  /** Whether an error thrown by `connect` means retrying cannot help (e.g. rejected credentials). Default: never. */
+  isFatal?(error: unknown): boolean;
   /** Releases what the latest attempt holds; called (not awaited) after a failure and (awaited) on stop. */
   release?(): Promise<void> | void;
 }
@@ -45,7 +48,7 @@ export interface ConnectionLoop {
 
 /** Creates the lifecycle; does nothing until `start`. */
 export function createConnectionLoop(options: ConnectionLoopOptions): ConnectionLoop {
-  const { channel, accountId, identity = {}, backoff = {}, warning, connect, release } = options;
+  const { channel, accountId, identity = {}, backoff = {}, warning, connect, isFatal, release } = options;
   const initialMs = backoff.initialMs ?? 1000;
   const maxMs = backoff.maxMs ?? 10_000;
   let ctx: ChannelContext | undefined;
@@ -60,9 +63,10 @@ export function createConnectionLoop(options: ConnectionLoopOptions): Connection
     ctx?.onStatus(current);
   }
 
-  function fail(gen: number, message: string): void {
+  function fail(gen: number, message: string, fatal: boolean): void {
     void Promise.resolve(release?.()).catch(() => {});
     ctx?.log.warn(warning, { accountId, error: message });
+    if (fatal) return setStatus("error", message);
     setStatus("disconnected", message);
     const delay = backoffDelay(failures, { initialMs, maxMs });
     failures += 1;
@@ -76,15 +80,16 @@ export function createConnectionLoop(options: ConnectionLoopOptions): Connection
   async function attempt(gen: number): Promise<void> {
     setStatus("connecting");
     let failed = false;
+    const end = (message: string, fatal: boolean) => {
+      if (!handle.current) return;
+      failed = true;
+      fail(gen, message, fatal);
+    };
     const handle: ConnectionAttempt = {
       get current() {
         return gen === generation && !failed;
       },
-      lost(message) {
-        if (!handle.current) return;
-        failed = true;
-        fail(gen, message);
-      },
+      lost: (message) => end(message, false),
     };
     try {
       await connect(handle);
@@ -92,7 +97,7 @@ export function createConnectionLoop(options: ConnectionLoopOptions): Connection
       failures = 0;
       setStatus("connected");
     } catch (err) {
-      handle.lost(err instanceof Error ? err.message : String(err));
+      end(err instanceof Error ? err.message : String(err), isFatal?.(err) ?? false);
     }
   }
 

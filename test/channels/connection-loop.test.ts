@@ -1,7 +1,7 @@
 /**
  * @module The shared connect-and-retry lifecycle with scripted in-memory attempts: statuses with identity, retry
  * after a failed attempt or a lost connection (each attempt failing once at most, releasing what it held),
- * late results of a stopped attempt dropped, idempotent stop, and the context's abort.
+ * late results of a stopped attempt dropped, idempotent stop, the context's abort, and fatal failures that end the retries.
  */
 import { describe, expect, it } from "bun:test";
 import { createConnectionLoop, type ConnectionAttempt } from "../../src/channels/connection-loop.ts";
@@ -22,6 +22,7 @@ function scripted(outcomes: Array<"ok" | string>) {
       const outcome = outcomes.shift() ?? "ok";
       if (outcome !== "ok") throw new Error(outcome);
     },
+    isFatal: (err) => err instanceof Error && err.message.startsWith("fatal"),
     release() {
       releases += 1;
     },
@@ -107,5 +108,21 @@ describe("connection loop", () => {
     await s.loop.start(again.ctx);
     expect(s.attempts).toHaveLength(1);
     expect(again.statuses).toEqual([]);
+  });
+
+  it("should report error without retrying after a fatal failure, and retry again after a new start", async () => {
+    const s = scripted(["fatal: bad token", "ok"]);
+    const rec = recordingContext();
+    await s.loop.start(rec.ctx);
+    expect(s.loop.status()).toMatchObject({ state: "error", lastError: "fatal: bad token", botName: "Bot" });
+    expect(s.attempts[0]!.current).toBe(false);
+    expect(s.releases()).toBe(1);
+    await Bun.sleep(40);
+    expect(s.attempts).toHaveLength(1);
+    expect(rec.statuses.map((x) => x.state)).toEqual(["connecting", "error"]);
+    await s.loop.start(rec.ctx);
+    expect(s.loop.status().state).toBe("connected");
+    expect(rec.statuses.map((x) => x.state)).toEqual(["connecting", "error", "stopped", "connecting", "connected"]);
+    await s.loop.stop();
   });
 });

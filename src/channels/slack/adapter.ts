@@ -1,11 +1,12 @@
 /**
  * @module The Slack channel adapter: @slack/web-api (loaded in `start()`) for `auth.test` and
  * `chat.postMessage`, and either Socket Mode (`apps.connections.open` → WebSocket, reconnecting with
- * backoff) or the HTTP Events API (`eventsHandler`, mounted by the gateway on its webhook path).
+ * backoff through the shared connection loop) or the HTTP Events API (`eventsHandler`, mounted by the
+ * gateway on its webhook path). Rejected credentials put the account in `error` without retrying.
  */
 import type { WebClient } from "@slack/web-api";
-import { chunkText, type ChannelAdapter, type ChannelContext, type ChannelStatus, type OutboundMessage, type OutboundTarget } from "../types.ts";
-import { backoffDelay } from "../backoff.ts";
+import { chunkText, type ChannelAdapter, type ChannelStatus, type OutboundMessage, type OutboundTarget } from "../types.ts";
+import { createConnectionLoop, type ConnectionAttempt } from "../connection-loop.ts";
 import { isFatalSlackError, toSlackError } from "./errors.ts";
 import { createEventsEndpoint, RecentKeys } from "./events-http.ts";
 import { markdownToMrkdwn } from "./mrkdwn.ts";
@@ -56,37 +57,33 @@ export function createSlackAdapter({
   if (mode === "socket" && !appToken) throw new Error(`channels.slack.appToken: required in socket mode (account ${accountId})`);
   if (mode === "http" && !signingSecret) throw new Error(`channels.slack.signingSecret: required in http mode (account ${accountId})`);
   if (apiUrl && !apiUrl.endsWith("/")) throw new Error(`channels.slack.apiUrl: must end with '/' (use '${apiUrl}/')`);
-  const initialMs = backoff.initialMs ?? 500;
-  const maxMs = backoff.maxMs ?? 30_000;
 
-  let ctx: ChannelContext | undefined;
   let client: WebClient | undefined;
   let socket: SocketConnection | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let generation = 0;
-  let failures = 0;
   let bot: { userId: string; botId?: string; name?: string } | undefined;
-  let current: ChannelStatus = { channel: "slack", accountId, state: "stopped", since: Date.now() };
   const seenEvents = new RecentKeys();
   const seenMessages = new RecentKeys();
+  /** The bot's identity in every status, filled in by the first successful `auth.test`. */
+  const identity: Pick<ChannelStatus, "botId" | "botName"> = {};
 
-  function setStatus(state: ChannelStatus["state"], lastError?: string): void {
-    current = {
-      channel: "slack",
-      accountId,
-      state,
-      ...(bot?.botId ? { botId: bot.botId } : bot ? { botId: bot.userId } : {}),
-      ...(bot?.name ? { botName: bot.name } : {}),
-      ...(lastError ? { lastError } : {}),
-      since: Date.now(),
-    };
-    ctx?.onStatus(current);
-  }
+  const loop = createConnectionLoop({
+    channel: "slack",
+    accountId,
+    identity,
+    backoff: { initialMs: backoff.initialMs ?? 500, maxMs: backoff.maxMs ?? 30_000 },
+    warning: "slack connect failed",
+    connect,
+    isFatal: isFatalSlackError,
+    release() {
+      socket?.close();
+      socket = undefined;
+    },
+  });
 
   async function getClient(): Promise<WebClient> {
     if (client) return client;
     const { WebClient } = await import("@slack/web-api");
-    const log = () => ctx?.log;
+    const log = () => loop.context()?.log;
     client = new WebClient(botToken, {
       ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
       retryConfig: { retries: 0 },
@@ -115,6 +112,7 @@ export function createSlackAdapter({
 
   function deliver(body: Record<string, unknown>): void {
     const event = body.event as SlackMessageEvent | undefined;
+    const ctx = loop.context();
     if (!ctx || !event) return;
     if (typeof body.event_id === "string" && !seenEvents.add(body.event_id)) return;
     const auths = body.authorizations as Array<{ user_id?: string }> | undefined;
@@ -125,55 +123,26 @@ export function createSlackAdapter({
     ctx.onMessage(message);
   }
 
-  async function connectOnce(gen: number): Promise<void> {
-    setStatus("connecting");
+  /** One attempt: `auth.test` (once per adapter), then in socket mode a fresh Socket Mode connection. */
+  async function connect(attempt: ConnectionAttempt): Promise<void> {
     if (!bot) {
       const me = await call("auth.test", (c) => c.auth.test());
       bot = { userId: me.user_id ?? "", ...(me.bot_id ? { botId: me.bot_id } : {}), ...(me.user ? { name: me.user } : {}) };
+      identity.botId = bot.botId ?? bot.userId;
+      if (bot.name) identity.botName = bot.name;
     }
-    if (gen !== generation) return;
-    if (mode === "socket") {
-      const opened = await call("apps.connections.open", (c) => c.apps.connections.open({ token: appToken }));
-      if (!opened.url) throw new Error("apps.connections.open returned no url");
-      if (gen !== generation) return;
-      const conn = await connectSocketMode(opened.url, {
-        onEnvelope: (env) => {
-          if (env.type === "events_api" && env.payload) deliver(env.payload);
-        },
-        onEnd: (reason) => {
-          if (gen !== generation) return;
-          socket = undefined;
-          setStatus("disconnected", reason);
-          scheduleReconnect(gen);
-        },
-      });
-      if (gen !== generation) return conn.close();
-      socket = conn;
-    }
-    failures = 0;
-    setStatus("connected");
-  }
-
-  async function attempt(gen: number): Promise<void> {
-    try {
-      await connectOnce(gen);
-    } catch (err) {
-      if (gen !== generation) return;
-      const msg = err instanceof Error ? err.message : String(err);
-      ctx?.log.warn("slack connect failed", { accountId, error: msg });
-      if (isFatalSlackError(err)) return setStatus("error", msg);
-      setStatus("disconnected", msg);
-      scheduleReconnect(gen);
-    }
-  }
-
-  function scheduleReconnect(gen: number): void {
-    const delay = backoffDelay(failures, { initialMs, maxMs });
-    failures += 1;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (gen === generation) void attempt(gen);
-    }, delay);
+    if (!attempt.current || mode !== "socket") return;
+    const opened = await call("apps.connections.open", (c) => c.apps.connections.open({ token: appToken }));
+    if (!opened.url) throw new Error("apps.connections.open returned no url");
+    if (!attempt.current) return;
+    const conn = await connectSocketMode(opened.url, {
+      onEnvelope: (env) => {
+        if (attempt.current && env.type === "events_api" && env.payload) deliver(env.payload);
+      },
+      onEnd: (reason) => attempt.lost(reason),
+    });
+    if (!attempt.current) return conn.close();
+    socket = conn;
   }
 
   const format = (markdown: string) => markdownToMrkdwn(markdown);
@@ -182,24 +151,8 @@ export function createSlackAdapter({
     channel: "slack",
     accountId,
     textLimit: SLACK_TEXT_LIMIT,
-    async start(context: ChannelContext): Promise<void> {
-      await adapter.stop();
-      ctx = context;
-      const gen = ++generation;
-      failures = 0;
-      context.signal.addEventListener("abort", () => void adapter.stop(), { once: true });
-      if (context.signal.aborted) return;
-      await attempt(gen);
-    },
-    async stop(): Promise<void> {
-      if (current.state === "stopped" && !socket && !timer) return;
-      generation += 1;
-      clearTimeout(timer);
-      timer = undefined;
-      socket?.close();
-      socket = undefined;
-      setStatus("stopped");
-    },
+    start: loop.start,
+    stop: loop.stop,
     async send(target: OutboundTarget, message: OutboundMessage): Promise<{ messageId: string }> {
       const links = (message.media ?? []).map((m) => `<${m.url}${m.name ? `|${m.name}` : ""}>`);
       const pieces = chunkText(message.text, SLACK_TEXT_LIMIT).flatMap((c) => chunkText(format(c), SLACK_TEXT_LIMIT));
@@ -218,14 +171,14 @@ export function createSlackAdapter({
       // Slack has no typing indicator for bots.
     },
     format,
-    status: () => current,
+    status: loop.status,
   };
   if (mode === "http" && signingSecret) {
     adapter.eventsHandler = createEventsEndpoint({
       signingSecret,
       onEvent: deliver,
-      isRunning: () => ctx !== undefined && current.state !== "stopped",
-      log: { debug: (m, f) => ctx?.log.debug(m, f) },
+      isRunning: () => loop.context() !== undefined && loop.status().state !== "stopped",
+      log: { debug: (m, f) => loop.context()?.log.debug(m, f) },
     });
   }
   return adapter;

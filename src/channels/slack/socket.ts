@@ -1,7 +1,7 @@
 /**
  * @module One Slack Socket Mode connection over the global WebSocket: waits for `hello`, acks every
  * envelope with `{envelope_id}` before handing its payload on, and reports the end of the connection
- * once (a `disconnect` envelope, a close, or an error). Reconnecting is the adapter's job.
+ * once (a `disconnect` envelope, a close, or an error). Reconnecting is the connection loop's job.
  */
 
 /** A Socket Mode envelope as sent by Slack. */

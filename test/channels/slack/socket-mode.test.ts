@@ -109,6 +109,18 @@ describe("slack adapter (socket mode)", () => {
     expect(adapter.status()).toMatchObject({ state: "error", lastError: "Call to 'auth.test' failed (invalid_auth)" });
   });
 
+  it("should make no further attempt after a rejected token until started again", async () => {
+    fake.failNext("auth.test", "invalid_auth");
+    const rec = recordingContext();
+    await adapter.start(rec.ctx);
+    await Bun.sleep(60);
+    expect(fake.calls.map((c) => c.method)).toEqual(["auth.test"]);
+    expect(rec.statuses.map((s) => s.state)).toEqual(["connecting", "error"]);
+    await adapter.start(rec.ctx);
+    expect(adapter.status()).toMatchObject({ state: "connected", botId: "BBOT" });
+    expect(rec.statuses.map((s) => s.state)).toEqual(["connecting", "error", "stopped", "connecting", "connected"]);
+  });
+
   it("should close the socket on stop", async () => {
     const rec = recordingContext();
     await adapter.start(rec.ctx);
