@@ -7,10 +7,13 @@ import type { TSchema, Type } from "@sinclair/typebox";
 import type { Database } from "bun:sqlite";
 import type { ChannelAdapter } from "../channels/types.ts";
 import type { ModelProvider } from "../agent/providers/types.ts";
+import type { CircuitBreaker, CircuitBreakerOptions } from "./circuit-breaker.ts";
 
 /** The channel adapter contract and the model provider contract, for plugins that add one. */
 export type { ChannelAdapter, ChannelContext, InboundMessage, OutboundMessage, OutboundTarget } from "../channels/types.ts";
 export type { ModelEvent, ModelProvider, ModelRequest } from "../agent/providers/types.ts";
+/** The host's circuit breaker, made by {@link MayrosPluginApi.createCircuitBreaker}. */
+export type { CircuitBreaker, CircuitBreakerOptions, CircuitSnapshot, CircuitState } from "./circuit-breaker.ts";
 
 /** Every typed hook with its event and what a handler may return (extensions.md §1.4). */
 export interface PluginHookMap {
@@ -233,6 +236,13 @@ export interface MayrosPluginApi {
   runtime: PluginRuntime;
   /** The host's TypeBox builder, for tool and method schemas (a plugin needs no TypeBox of its own). */
   Type: typeof Type;
+  /**
+   * A new circuit breaker (closed → open after consecutive failures → half-open after the reset time → closed after
+   * successes), for a plugin guarding a remote backend: wrap each call in `breaker.run(fn)`, or call `admit()` and
+   * record outcomes with `success()` / `failure()`. While open, calls fail at once with a `CircuitOpenError`.
+   * @param options the guarded backend's name (for the error), thresholds, reset time and clock; all have defaults
+   */
+  createCircuitBreaker(options?: CircuitBreakerOptions): CircuitBreaker;
   registerTool(tool: PluginTool): void;
   on<H extends PluginHookName>(hook: H, handler: PluginHookHandler<H>, opts?: { priority?: number }): void;
   registerGatewayMethod(method: string, spec: PluginGatewayMethod): void;

@@ -13,6 +13,7 @@ import type {
   PluginHttpRoute, PluginLogger, PluginRuntime, PluginService, PluginTool,
 } from "./api.ts";
 import { PLUGIN_HOOK_NAMES } from "./api.ts";
+import { CircuitBreaker } from "./circuit-breaker.ts";
 import { HookRunner, type HookLog } from "./hooks.ts";
 import type { PluginManifest } from "./manifest.ts";
 import type { PluginOrigin } from "./discovery.ts";
@@ -97,6 +98,7 @@ export class PluginRegistry {
     return {
       id, name: manifest.name ?? id, ...(manifest.version ? { version: manifest.version } : {}), source: record.source,
       config: this.deps.config, pluginConfig, logger, runtime, Type,
+      createCircuitBreaker: (options) => new CircuitBreaker(options),
       registerTool: (tool) => unique("tool", tool.name, this.tools.some((t) => t.tool.name === tool.name), () => {
         this.tools.push({ pluginId: id, tool });
         r.tools.push(tool.name);

@@ -5,7 +5,7 @@
 import type { Database } from "bun:sqlite";
 import type { IotConfig } from "./config.ts";
 import { Fleet, type FleetNode } from "./fleet.ts";
-import type { LinkDeps } from "./node-link.ts";
+import type { BreakerFactory, LinkDeps } from "./node-link.ts";
 import { Poller, type Timers } from "./poller.ts";
 import { fleetSummary, type NodeStatusReport } from "./render.ts";
 
@@ -19,8 +19,9 @@ export class IotBridge {
   readonly fleet: Fleet;
   private readonly poller: Poller;
 
-  constructor(readonly config: IotConfig, database: () => Database, deps: BridgeDeps = {}) {
-    this.fleet = new Fleet(config, database, deps);
+  /** @param createBreaker makes each node's breaker (the host's `api.createCircuitBreaker`) */
+  constructor(readonly config: IotConfig, database: () => Database, createBreaker: BreakerFactory, deps: BridgeDeps = {}) {
+    this.fleet = new Fleet(config, database, createBreaker, deps);
     this.poller = new Poller(() => this.fleet.pollAll(), config.pollIntervalMs, deps.timers);
   }
 

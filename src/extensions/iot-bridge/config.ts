@@ -68,7 +68,7 @@ export function readIotConfig(raw: Record<string, unknown>): IotConfig {
     nodes, pollIntervalMs: c.pollIntervalMs, injectContext: c.injectContext, maxNodes: c.maxNodes,
     resilience: {
       client: { timeoutMs: r.timeoutMs },
-      breaker: { threshold: r.circuitThreshold, resetMs: r.circuitResetMs, halfOpenSuccesses: r.halfOpenSuccesses },
+      breaker: { failureThreshold: r.circuitThreshold, resetMs: r.circuitResetMs, successesToClose: r.halfOpenSuccesses },
       retry: { maxRetries: r.maxRetries, baseMs: r.retryDelayMs, capMs: r.maxRetryDelayMs },
     },
   };

@@ -5,16 +5,16 @@
  * poll, and its breaker turns half-open); for a node that answered it also reads info and stats through the breaker.
  */
 import type { Database } from "bun:sqlite";
-import type { BreakerSnapshot } from "./circuit-breaker.ts";
+import type { CircuitSnapshot } from "../../plugins/api.ts";
 import type { NodeInfo, NodeStats } from "./client.ts";
 import { nodeSpec, type IotConfig, type NodeSpec } from "./config.ts";
 import { FleetStore, type NodeRecord } from "./fleet-store.ts";
-import { NodeLink, type LinkDeps } from "./node-link.ts";
+import { NodeLink, type BreakerFactory, type LinkDeps } from "./node-link.ts";
 
 /** A node as every surface shows it: the stored row, its breaker, and what the last poll read. */
 export interface FleetNode extends NodeRecord {
   online: boolean;
-  breaker: BreakerSnapshot;
+  breaker: CircuitSnapshot;
   info?: NodeInfo;
   stats?: NodeStats;
 }
@@ -41,7 +41,8 @@ export class Fleet {
   private readonly live = new Map<string, { info?: NodeInfo; stats?: NodeStats }>();
   private readonly now: () => number;
 
-  constructor(private readonly config: IotConfig, private readonly database: () => Database, private readonly deps: LinkDeps = {}) {
+  /** @param createBreaker makes each node's breaker (the host's `api.createCircuitBreaker`) */
+  constructor(private readonly config: IotConfig, private readonly database: () => Database, private readonly createBreaker: BreakerFactory, private readonly deps: LinkDeps = {}) {
     this.now = deps.now ?? Date.now;
   }
 
@@ -91,7 +92,7 @@ export class Fleet {
     const record = this.record(id);
     let link = this.links.get(id);
     if (!link || link.client.baseUrl !== record.url) {
-      link = new NodeLink(id, record.url, this.config.resilience, this.deps);
+      link = new NodeLink(id, record.url, this.config.resilience, this.createBreaker, this.deps);
       this.links.set(id, link);
     }
     return link;

@@ -21,7 +21,7 @@ export function iotBridgePlugin(deps: BridgeDeps = {}): (api: MayrosPluginApi) =
   return (api) => {
     const config = readIotConfig(api.pluginConfig);
     let created: IotBridge | undefined;
-    const bridge = () => (created ??= new IotBridge(config, () => api.runtime.database(), deps));
+    const bridge = () => (created ??= new IotBridge(config, () => api.runtime.database(), (options) => api.createCircuitBreaker(options), deps));
 
     api.on("before_prompt_build", () => {
       if (!created) return;

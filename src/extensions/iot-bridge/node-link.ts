@@ -1,16 +1,16 @@
 /**
- * @module The resilient path to one node: its client behind its own circuit breaker (so one dead node never trips
- * another) with retries, backoff and jitter. Every attempt asks the breaker first, so once it opens — even between
- * two retries — the call fails fast with a {@link CircuitOpenError} and no request is sent.
+ * @module The resilient path to one node: its client behind its own circuit breaker (the host's, so one dead node
+ * never trips another) with retries, backoff and jitter. Every attempt asks the breaker first, so once it opens —
+ * even between two retries — the call fails fast with the host's `CircuitOpenError` and no request is sent.
  */
-import { CircuitBreaker, type BreakerOptions } from "./circuit-breaker.ts";
+import type { CircuitBreaker, CircuitBreakerOptions } from "../../plugins/api.ts";
 import { AingleClient, isUnreachable, type ClientOptions } from "./client.ts";
 import { withRetries, type RetryOptions, type Sleep } from "./retry.ts";
 
 /** How calls to a node are made resilient. */
 export interface ResilienceOptions {
   client: ClientOptions;
-  breaker: BreakerOptions;
+  breaker: Pick<CircuitBreakerOptions, "failureThreshold" | "resetMs" | "successesToClose">;
   retry: RetryOptions;
 }
 
@@ -21,14 +21,18 @@ export interface LinkDeps {
   random?: () => number;
 }
 
+/** Makes a breaker: the host's `api.createCircuitBreaker`. */
+export type BreakerFactory = (options: CircuitBreakerOptions) => CircuitBreaker;
+
 /** One node's client, breaker and retry policy. */
 export class NodeLink {
   readonly client: AingleClient;
   readonly breaker: CircuitBreaker;
 
-  constructor(nodeId: string, url: string, private readonly options: ResilienceOptions, private readonly deps: LinkDeps = {}) {
+  /** @param createBreaker makes the node's breaker (the host's `api.createCircuitBreaker`) */
+  constructor(nodeId: string, url: string, private readonly options: ResilienceOptions, createBreaker: BreakerFactory, private readonly deps: LinkDeps = {}) {
     this.client = new AingleClient(url, options.client);
-    this.breaker = new CircuitBreaker(nodeId, options.breaker, deps.now);
+    this.breaker = createBreaker({ ...options.breaker, name: `node "${nodeId}"`, ...(deps.now && { now: deps.now }) });
   }
 
   /**

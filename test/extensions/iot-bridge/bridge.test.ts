@@ -7,6 +7,7 @@ import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, it } from "bun:test";
 import { IotBridge } from "../../../src/extensions/iot-bridge/bridge.ts";
 import { readIotConfig } from "../../../src/extensions/iot-bridge/config.ts";
+import { CircuitBreaker } from "../../../src/plugins/circuit-breaker.ts";
 import { startAingleFake } from "../../fakes/aingle-fake.ts";
 import { manualTimers } from "./manual-timers.ts";
 
@@ -24,7 +25,7 @@ function bridge(injectContext = true) {
     resilience: { timeoutMs: 1000, maxRetries: 0, retryDelayMs: 0, maxRetryDelayMs: 0, circuitThreshold: 5, circuitResetMs: 30_000, halfOpenSuccesses: 2 },
   });
   const db = new Database(":memory:");
-  return { t, b: new IotBridge(config, () => db, { timers: t.timers }) };
+  return { t, b: new IotBridge(config, () => db, (options) => new CircuitBreaker(options), { timers: t.timers }) };
 }
 
 describe("IotBridge polling", () => {

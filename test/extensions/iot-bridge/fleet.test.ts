@@ -9,10 +9,10 @@ import { afterAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CircuitOpenError } from "../../../src/extensions/iot-bridge/circuit-breaker.ts";
 import { readIotConfig, type IotConfig } from "../../../src/extensions/iot-bridge/config.ts";
 import { Fleet } from "../../../src/extensions/iot-bridge/fleet.ts";
 import { fleetSummary } from "../../../src/extensions/iot-bridge/render.ts";
+import { CircuitBreaker, CircuitOpenError } from "../../../src/plugins/circuit-breaker.ts";
 import { startAingleFake } from "../../fakes/aingle-fake.ts";
 
 const live = startAingleFake({ nodeId: "live" });
@@ -39,7 +39,7 @@ function config(over: Record<string, unknown> = {}): IotConfig {
 
 const open = (c = config()) => {
   const db = new Database(join(dir, "data.db"));
-  const fleet = new Fleet(c, () => db, { now: () => clock.now, sleep: async (ms) => void slept.push(ms), random: () => 0 });
+  const fleet = new Fleet(c, () => db, (options) => new CircuitBreaker(options), { now: () => clock.now, sleep: async (ms) => void slept.push(ms), random: () => 0 });
   fleet.open();
   return { fleet, db };
 };
