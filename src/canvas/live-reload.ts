@@ -2,7 +2,7 @@
  * @module Live reload for canvas pages: a watcher on the canvas root that tells every connected
  * page to reload, and the page script (action bridge + reload socket) injected into served HTML.
  */
-import { watch, type FSWatcher } from "node:fs";
+import { statSync, watch, type FSWatcher } from "node:fs";
 import { LIVE_RELOAD_WS_PATH } from "./paths.ts";
 
 /** A connected page; a Bun `ServerWebSocket` fits as is. */
@@ -38,6 +38,8 @@ export class LiveReloadHub {
   private readonly debounceMs: number;
   private readonly onError: (err: Error) => void;
   private watcher: FSWatcher | null = null;
+  /** The root to watch while at least one page is subscribed. */
+  private root: string | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   /** @throws {Error} when `debounceMs` is negative or not a number. */
@@ -50,12 +52,14 @@ export class LiveReloadHub {
   /** Adds a page. @returns a function that removes it again. */
   subscribe(subscriber: LiveReloadSubscriber): () => void {
     this.subscribers.add(subscriber);
+    if (!this.watcher && this.root) this.startWatching(this.root);
     return () => this.unsubscribe(subscriber);
   }
 
   /** Removes a page (safe to call twice). */
   unsubscribe(subscriber: LiveReloadSubscriber): void {
     this.subscribers.delete(subscriber);
+    if (this.subscribers.size === 0) this.stopWatching();
   }
 
   /** Number of subscribed pages. */
@@ -63,14 +67,34 @@ export class LiveReloadHub {
     return this.subscribers.size;
   }
 
+  /** Whether a file watcher is open (only while at least one page is subscribed to a watched root). */
+  get watching(): boolean {
+    return this.watcher !== null;
+  }
+
   /**
-   * Starts watching `root` recursively (replacing any earlier watch). Changes are debounced:
-   * a burst of writes yields one `reload`, sent once the root has been quiet for `debounceMs`.
-   * @throws {Error} when `root` does not exist or cannot be watched.
+   * Watches `root` recursively (replacing any earlier root) while at least one page is subscribed: an idle gateway
+   * holds no watcher. Changes are debounced: a burst of writes yields one `reload`, sent once the root has been
+   * quiet for `debounceMs`.
+   * @throws {Error} when `root` is not a directory or cannot be watched.
    */
   watch(root: string): void {
     this.stopWatching();
-    const watcher = watch(root, { recursive: true }, () => this.notify());
+    if (!statSync(root).isDirectory()) throw new Error(`cannot watch ${root}: not a directory`);
+    this.root = root;
+    if (this.subscribers.size > 0) this.startWatching(root);
+  }
+
+  /** Opens the watcher; a root that cannot be watched any more is reported and forgotten. */
+  private startWatching(root: string): void {
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(root, { recursive: true }, () => this.notify());
+    } catch (err) {
+      this.root = null;
+      this.onError(err as Error);
+      return;
+    }
     watcher.on("error", (err: Error) => {
       if (this.watcher === watcher) this.stopWatching();
       this.onError(err);

@@ -104,6 +104,21 @@ describe("LiveReloadHub", () => {
     expect(hub.size).toBe(1);
   });
 
+  it("should hold a watcher only while a page is subscribed", async () => {
+    hub = new LiveReloadHub({ debounceMs: 10 });
+    hub.watch(dir);
+    expect(hub.watching).toBe(false);
+    const page = new FakePage();
+    const unsubscribe = hub.subscribe(page);
+    expect(hub.watching).toBe(true);
+    unsubscribe();
+    expect(hub.watching).toBe(false);
+    hub.subscribe(page);
+    writeFileSync(join(dir, "index.html"), "<p>again</p>");
+    await withTimeout(page.nth(1), BOUND_MS, "reload after re-subscribing");
+    expect(page.received).toEqual(["reload"]);
+  });
+
   it("should throw when the root does not exist", () => {
     hub = new LiveReloadHub();
     expect(() => hub.watch(join(dir, "missing"))).toThrow();

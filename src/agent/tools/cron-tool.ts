@@ -60,28 +60,37 @@ async function perform(cron: CronToolScheduler, action: CronAction, input: Recor
   }
 }
 
+/** The tool's input schema (JSON Schema for the provider). */
+function cronInputSchema(): Record<string, unknown> {
+  return {
+    type: "object",
+    properties: {
+      action: { type: "string", enum: [...CRON_ACTIONS] },
+      id: { type: "string", description: "Job id (update, remove, run, runs)." },
+      job: { ...plainSchema(CronJobCreate), description: "The new job (add)." },
+      patch: { ...plainSchema(CronJobPatch), description: "Fields to change (update); payload and delivery merge." },
+      includeDisabled: { type: "boolean", description: "list: also disabled jobs." },
+      mode: { type: "string", enum: ["force", "due"], description: "run: force (default) runs now, due only when due." },
+      limit: { type: "integer", minimum: 1, maximum: MAX_RUNS_PER_JOB, description: "runs: entries at most." },
+    },
+    required: ["action"],
+  };
+}
+
 /**
  * The `cron` tool over `cron` (the gateway's scheduler).
  * @example tools.register(cronTool(services.cron));
  */
 export function cronTool(cron: CronToolScheduler): Tool {
+  let inputSchema: Record<string, unknown> | undefined;
   return {
     name: "cron", group: "group:automation",
     description: "Manage scheduled jobs (cron). Actions: status; list (includeDisabled?); add (job: name, schedule {kind at|every|cron}, "
       + "sessionTarget main (payload systemEvent {text}) or isolated (payload agentTurn {message}), delivery?); update (id, patch); "
       + "remove (id); run (id, mode force|due); runs (id, limit?) = the run log, newest first. Results are JSON.",
-    inputSchema: {
-      type: "object",
-      properties: {
-        action: { type: "string", enum: [...CRON_ACTIONS] },
-        id: { type: "string", description: "Job id (update, remove, run, runs)." },
-        job: { ...plainSchema(CronJobCreate), description: "The new job (add)." },
-        patch: { ...plainSchema(CronJobPatch), description: "Fields to change (update); payload and delivery merge." },
-        includeDisabled: { type: "boolean", description: "list: also disabled jobs." },
-        mode: { type: "string", enum: ["force", "due"], description: "run: force (default) runs now, due only when due." },
-        limit: { type: "integer", minimum: 1, maximum: MAX_RUNS_PER_JOB, description: "runs: entries at most." },
-      },
-      required: ["action"],
+    // Built on first read: serializing the job schemas costs start-up time, and only a model call reads it.
+    get inputSchema() {
+      return (inputSchema ??= cronInputSchema());
     },
     async execute(input, ctx) {
       const action = input.action;
