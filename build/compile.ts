@@ -77,6 +77,19 @@ export async function compile(outfile: string, { commit, uiDir, target, entry = 
   }
 }
 
+/**
+ * Compiles the host binary as releases are: a first pass, run once to record the bytecode order
+ * ({@link recordBytecodeOrder}), then the final binary laid out by it.
+ * @param workDir where the order file is written
+ * @returns the order file, for compiling the other targets alike
+ */
+export async function compileHost(outfile: string, { commit, uiDir }: Pick<CompileOptions, "commit" | "uiDir">, workDir: string): Promise<string> {
+  await compile(outfile, { commit, uiDir });
+  const bytecodeOrder = await recordBytecodeOrder(outfile, workDir);
+  await compile(outfile, { commit, uiDir, bytecodeOrder });
+  return bytecodeOrder;
+}
+
 /** `sha256  name` lines, like `sha256sum`. */
 export function sha256sums(files: string[]): string {
   return files.map((f) => `${createHash("sha256").update(readFileSync(f)).digest("hex")}  ${basename(f)}`).join("\n") + "\n";
@@ -94,11 +107,8 @@ async function main(): Promise<void> {
   try {
     const uiDir = await stageControlUi(stage);
     const host = join(out, "mayros");
-    process.stdout.write(`building ${host} (commit ${commit}): a first pass, run once to record the bytecode order\n`);
-    await compile(host, { commit, uiDir });
-    const bytecodeOrder = await recordBytecodeOrder(host, stage);
-    process.stdout.write(`building ${host}\n`);
-    await compile(host, { commit, uiDir, bytecodeOrder });
+    process.stdout.write(`building ${host} (commit ${commit}; twice: a first pass is run once to record the bytecode order)\n`);
+    const bytecodeOrder = await compileHost(host, { commit, uiDir }, stage);
     built.push(host);
     if (!hostOnly) {
       for (const { name, target } of TARGETS) {

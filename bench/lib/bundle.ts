@@ -4,7 +4,7 @@
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { compile, gitCommit, stageControlUi } from "../../build/compile.ts";
+import { compile, compileHost, gitCommit, stageControlUi } from "../../build/compile.ts";
 import { BUN_BIN, REPO_ROOT, tempDir } from "./proc.ts";
 import { mayrosTarget, rawTarget, type FrameSizes, type Target } from "./targets.ts";
 
@@ -19,7 +19,8 @@ export interface CompiledTargets {
 }
 
 /**
- * Compiles src/main.ts exactly as `bun run build` compiles the host binary, and bench/raw-echo.ts with the same flags.
+ * Compiles src/main.ts exactly as `bun run build` compiles the host binary (bytecode order included), and
+ * bench/raw-echo.ts with the same flags.
  * @param sizes the frame sizes the raw echo imitates
  */
 export async function compiledTargets(sizes: FrameSizes): Promise<CompiledTargets> {
@@ -28,7 +29,7 @@ export async function compiledTargets(sizes: FrameSizes): Promise<CompiledTarget
   const raw = join(dir, "raw-echo");
   const commit = gitCommit();
   try {
-    await compile(gateway, { commit, uiDir: await stageControlUi(join(dir, "stage")) });
+    await compileHost(gateway, { commit, uiDir: await stageControlUi(join(dir, "stage")) }, dir);
     await compile(raw, { commit, entry: join(REPO_ROOT, "bench", "raw-echo.ts") });
   } catch (err) {
     return { mayros: null, raw: null, error: (err as Error).message };
