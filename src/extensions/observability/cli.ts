@@ -5,7 +5,7 @@
  */
 import type { PluginCliRegistrar, PluginRuntime } from "../../plugins/api.ts";
 import type { DecisionGraph, Explanation } from "./decision-graph.ts";
-import type { TraceEvent } from "./events.ts";
+import type { TraceEventOut } from "./events.ts";
 import { OBSERVE_METHODS } from "./methods.ts";
 import type { ObservabilityStatus } from "./observability.ts";
 import type { ErrorGroup, TraceStats } from "./query-engine.ts";
@@ -59,23 +59,23 @@ export function observeCli(runtime: PluginRuntime): PluginCliRegistrar {
       .action(async (o: Opts) => {
         const limit = intFlag(o, "limit");
         const params = { ...filterParams(o), ...(Array.isArray(o.type) && { types: o.type }), ...(limit !== undefined && { limit }) };
-        const { events } = (await call(OBSERVE_METHODS.events, params)) as { events: TraceEvent[] };
+        const { events } = (await call(OBSERVE_METHODS.events, params)) as { events: TraceEventOut[] };
         out(o, { events }, (v) => renderEvents(v.events, o.format === "markdown" ? "markdown" : "terminal"));
       });
     observe.command("explain").description("the causal chain of a trace event, root cause first").argument("<eventId>").action(async (eventId: string, o: Opts) => {
-      const x = (await call(OBSERVE_METHODS.explain, { eventId })) as Explanation;
+      const x = (await call(OBSERVE_METHODS.explain, { eventId })) as Explanation<TraceEventOut>;
       if (x.end === "not-found") throw new Error(`no trace event ${eventId}`);
       out(o, x, renderChain);
     });
     observe.command("graph").description("a session's decision graph as a tree").argument("<sessionKey>").action(async (sessionKey: string, o: Opts) => {
-      out(o, (await call(OBSERVE_METHODS.graph, { sessionKey })) as DecisionGraph, renderGraph);
+      out(o, (await call(OBSERVE_METHODS.graph, { sessionKey })) as DecisionGraph<TraceEventOut>, renderGraph);
     });
     observe.command("stats").description("counts, mean durations, tokens, slowest calls and grouped errors")
       .option("--agent <id>", "only this agent").option("--session <key>", "only this session").option("--run <id>", "only this run")
       .option("--from <iso>", "earliest time (ISO 8601)").option("--to <iso>", "latest time (ISO 8601)").option("--slow <ms>", "list calls at least this slow (default 1000)")
       .action(async (o: Opts) => {
         const slow = intFlag(o, "slow");
-        const r = (await call(OBSERVE_METHODS.stats, { ...filterParams(o), ...(slow !== undefined && { slowThresholdMs: slow }) })) as { stats: TraceStats; slowOps: TraceEvent[]; errors: ErrorGroup[] };
+        const r = (await call(OBSERVE_METHODS.stats, { ...filterParams(o), ...(slow !== undefined && { slowThresholdMs: slow }) })) as { stats: TraceStats; slowOps: TraceEventOut[]; errors: ErrorGroup[] };
         out(o, r, (v) => renderStats(v.stats, v.slowOps, v.errors));
       });
   };

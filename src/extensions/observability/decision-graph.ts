@@ -4,7 +4,7 @@
  * the session is a root), `explainAction` walks from one event up to its root cause. Both are cycle-safe: a link
  * that would close a cycle is not followed (the event becomes a root), and the upward walk keeps a visited set.
  */
-import type { TraceEvent } from "./events.ts";
+import type { AnyTraceEvent, TraceEvent } from "./events.ts";
 
 /** Where the graph reads events. */
 export interface EventSource {
@@ -14,18 +14,18 @@ export interface EventSource {
 }
 
 /** An event and the events it caused. */
-export interface GraphNode {
-  event: TraceEvent;
-  children: GraphNode[];
+export interface GraphNode<E extends AnyTraceEvent = TraceEvent> {
+  event: E;
+  children: Array<GraphNode<E>>;
 }
 
 /** A session's decision graph. */
-export interface DecisionGraph {
+export interface DecisionGraph<E extends AnyTraceEvent = TraceEvent> {
   sessionKey: string;
   /** The first root's event id (absent for an empty session). */
   rootEventId?: string;
   /** The forest: root nodes, oldest first; children oldest first. */
-  roots: GraphNode[];
+  roots: Array<GraphNode<E>>;
   /** Levels of the deepest branch: 0 for no events, 1 for roots only, 3 for run → model call → tool call. */
   depth: number;
   events: number;
@@ -35,10 +35,10 @@ export interface DecisionGraph {
 export type ExplainEnd = "root" | "missing-parent" | "cycle" | "not-found";
 
 /** The causal chain of one event. */
-export interface Explanation {
+export interface Explanation<E extends AnyTraceEvent = TraceEvent> {
   eventId: string;
   /** Root cause first, the explained event last; empty when the event does not exist. */
-  chain: TraceEvent[];
+  chain: E[];
   /** `root`: reached an event without a parent; `missing-parent`: a parent is not stored (any more); `cycle`: a link loops back. */
   end: ExplainEnd;
   /** The id of the missing parent when `end` is `missing-parent`. */
@@ -48,7 +48,7 @@ export interface Explanation {
 /** Longest chain walked (a guard on corrupt data; a real chain is a few dozen events). */
 const MAX_CHAIN = 10_000;
 
-const byTime = (a: GraphNode, b: GraphNode) => Date.parse(a.event.timestamp) - Date.parse(b.event.timestamp);
+const byTime = (a: GraphNode, b: GraphNode) => a.event.timestamp - b.event.timestamp;
 
 /**
  * Builds the forest of a session from its events' parent links.

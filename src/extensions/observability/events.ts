@@ -1,8 +1,9 @@
 /**
  * @module Trace events (extensions.md §4): the five types and their fields, plus how a run's root is recorded.
  *
- * Every event is `{id (uuid), type, agentId, timestamp (ISO), session?, runId?, parentEvent?, durationMs?, fields}`
- * with string fields. A run has no hook of its own that carries its id before the first model call, so the **run
+ * Every event is `{id (uuid), type, agentId, timestamp, session?, runId?, parentEvent?, durationMs?, fields}` with
+ * string fields. In memory and in SQLite the timestamp is epoch milliseconds; it becomes ISO 8601 only where an event
+ * leaves the process (see wire.ts). A run has no hook of its own that carries its id before the first model call, so the **run
  * root** is a `decision` event with `description: "run_start"` written on the first `llm_input` of a run; every
  * other event of the run hangs below it through `parentEvent` (see recorder.ts for the linking rules).
  */
@@ -16,14 +17,14 @@ export type TraceEventType = (typeof TRACE_EVENT_TYPES)[number];
 /** The `description` of the decision event that roots a run. */
 export const RUN_START = "run_start";
 
-/** One recorded fact about what an agent did. */
-export interface TraceEvent {
+/** One recorded fact about what an agent did, its time of type `Time`. */
+export interface TraceEventOf<Time> {
   /** A UUID (version 7: time-ordered). */
   id: string;
   type: TraceEventType;
   agentId: string;
-  /** ISO 8601 time the event started (a call's start, not its end). */
-  timestamp: string;
+  /** When the event started (a call's start, not its end). */
+  timestamp: Time;
   /** The session key. */
   session?: string;
   /** The agent run it belongs to. */
@@ -40,6 +41,15 @@ export interface TraceEvent {
    */
   fields: Record<string, string>;
 }
+
+/** A trace event in memory and in the store: its time in epoch ms. */
+export type TraceEvent = TraceEventOf<number>;
+
+/** A trace event as it leaves the process (method results, tool JSON, CLI): its time in ISO 8601. */
+export type TraceEventOut = TraceEventOf<string>;
+
+/** Either form, for what reads neither time (the one-line summaries). */
+export type AnyTraceEvent = TraceEvent | TraceEventOut;
 
 /**
  * A new event id: a UUID version 7 (RFC 9562), whose first 48 bits are the time in ms. Time-ordered ids keep the

@@ -1,12 +1,13 @@
 /**
  * @module One observability instance per gateway: the metrics, the recorder feeding the trace buffer, the store
  * (opened by the service, never at registration: the CLI loads plugins too), and the queries every surface — tools,
- * gateway methods, `/metrics` — answers from. Every read flushes the buffer first, so it sees every event recorded.
+ * gateway methods, `/metrics` — answers from. Every read flushes the buffer first, so it sees every event recorded;
+ * the events it returns carry ISO 8601 timestamps (epoch ms up to here).
  */
 import type { PluginRuntime } from "../../plugins/api.ts";
 import type { ObservabilityConfig } from "./config.ts";
 import { buildFromSession, explainAction, type DecisionGraph, type EventSource, type Explanation } from "./decision-graph.ts";
-import type { TraceEvent } from "./events.ts";
+import type { TraceEventOut } from "./events.ts";
 import { gatewayFamilies } from "./gateway-metrics.ts";
 import { ObservabilityMetrics } from "./metrics.ts";
 import type { ParsedQuery } from "./params.ts";
@@ -15,6 +16,7 @@ import { aggregateStats, findErrors, findSlowOps, type ErrorGroup, type TraceSta
 import { TraceRecorder } from "./recorder.ts";
 import { TraceBuffer, type BufferStatus } from "./trace-buffer.ts";
 import { TraceStore, type TraceFilter } from "./trace-store.ts";
+import { eventOut, explanationOut, graphOut } from "./wire.ts";
 
 /** Most events a session graph is built from (the newest). */
 const GRAPH_EVENT_LIMIT = 5000;
@@ -66,23 +68,23 @@ export class Observability {
   }
 
   /** The newest `limit` events matching the filter, oldest first. */
-  events(q: ParsedQuery): TraceEvent[] {
-    return this.read((s) => s.list(q.filter, q.limit));
+  events(q: ParsedQuery): TraceEventOut[] {
+    return this.read((s) => s.list(q.filter, q.limit)).map(eventOut);
   }
 
   /** Aggregates, the slowest calls and the grouped errors. */
-  stats(filter: TraceFilter, slowThresholdMs = DEFAULT_SLOW_MS): { stats: TraceStats; slowOps: TraceEvent[]; errors: ErrorGroup[] } {
-    return this.read((s) => ({ stats: aggregateStats(s.db, filter), slowOps: findSlowOps(s.db, filter, slowThresholdMs), errors: findErrors(s.db, filter) }));
+  stats(filter: TraceFilter, slowThresholdMs = DEFAULT_SLOW_MS): { stats: TraceStats; slowOps: TraceEventOut[]; errors: ErrorGroup[] } {
+    return this.read((s) => ({ stats: aggregateStats(s.db, filter), slowOps: findSlowOps(s.db, filter, slowThresholdMs).map(eventOut), errors: findErrors(s.db, filter) }));
   }
 
   /** The causal chain of an event. */
-  explain(eventId: string): Explanation {
-    return this.read((s) => explainAction(graphSource(s), eventId));
+  explain(eventId: string): Explanation<TraceEventOut> {
+    return explanationOut(this.read((s) => explainAction(graphSource(s), eventId)));
   }
 
   /** A session's decision graph. */
-  graph(sessionKey: string): DecisionGraph {
-    return this.read((s) => buildFromSession(graphSource(s), sessionKey));
+  graph(sessionKey: string): DecisionGraph<TraceEventOut> {
+    return graphOut(this.read((s) => buildFromSession(graphSource(s), sessionKey)));
   }
 
   /** Settings, buffer counters and what the store holds. */

@@ -54,8 +54,6 @@ interface RunState extends Owner {
 /** Runs kept open at most (a run whose `agent_end` never came is forgotten first). */
 const MAX_OPEN_RUNS = 1000;
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 /** Builds trace events from hook events and hands them to `sink`. */
 export class TraceRecorder {
   private readonly runs = new Map<string, RunState>();
@@ -157,7 +155,7 @@ export class TraceRecorder {
 
   private emit(owner: Owner, type: TraceEventType, p: EventParts): void {
     this.sink({
-      id: p.id ?? newEventId(), type, agentId: owner.agentId, timestamp: iso(p.at),
+      id: p.id ?? newEventId(), type, agentId: owner.agentId, timestamp: p.at,
       ...(owner.sessionKey && { session: owner.sessionKey }), ...(owner.runId !== undefined && { runId: owner.runId }),
       ...(p.parent !== undefined && { parentEvent: p.parent }), ...(p.durationMs !== undefined && { durationMs: p.durationMs }), fields: p.fields,
     });

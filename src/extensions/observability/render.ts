@@ -3,17 +3,17 @@
  * (terminal or Markdown), causal chains, session trees and statistics. JSON output is the plain objects.
  */
 import type { DecisionGraph, Explanation, GraphNode } from "./decision-graph.ts";
-import type { TraceEvent } from "./events.ts";
+import type { AnyTraceEvent, TraceEventOut } from "./events.ts";
 import type { ErrorGroup, TraceStats } from "./query-engine.ts";
 
-const ms = (e: TraceEvent) => (e.durationMs !== undefined ? `${Math.round(e.durationMs)} ms` : "");
-const failed = (e: TraceEvent) => (e.fields.error ? ` — failed: ${e.fields.error.split("\n")[0]}` : "");
+const ms = (e: AnyTraceEvent) => (e.durationMs !== undefined ? `${Math.round(e.durationMs)} ms` : "");
+const failed = (e: AnyTraceEvent) => (e.fields.error ? ` — failed: ${e.fields.error.split("\n")[0]}` : "");
 
 /**
  * One line saying what an event was.
  * @example summarize(toolCallEvent) // "Tool call: list (3 ms)"
  */
-export function summarize(e: TraceEvent): string {
+export function summarize(e: AnyTraceEvent): string {
   const f = e.fields;
   switch (e.type) {
     case "tool_call":
@@ -29,8 +29,8 @@ export function summarize(e: TraceEvent): string {
   }
 }
 
-/** Events, one per line (`terminal`) or as a Markdown table. */
-export function renderEvents(events: TraceEvent[], format: "terminal" | "markdown"): string {
+/** Events as they left the store (ISO times), one per line (`terminal`) or as a Markdown table. */
+export function renderEvents(events: TraceEventOut[], format: "terminal" | "markdown"): string {
   if (events.length === 0) return "No trace events.";
   if (format === "markdown") {
     const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -40,7 +40,7 @@ export function renderEvents(events: TraceEvent[], format: "terminal" | "markdow
 }
 
 /** A causal chain, root cause first, each step indented under the one that caused it. */
-export function renderChain(x: Explanation): string {
+export function renderChain(x: Explanation<AnyTraceEvent>): string {
   if (x.end === "not-found") return `No trace event ${x.eventId}.`;
   const lines = x.chain.map((e, i) => `${"   ".repeat(Math.max(0, i - 1))}${i ? "└─ " : ""}${summarize(e)}  [${e.id}]`);
   if (x.end === "missing-parent") lines.unshift(`(the chain starts at a parent no longer stored: ${x.missing})`);
@@ -49,10 +49,10 @@ export function renderChain(x: Explanation): string {
 }
 
 /** A session's forest, one event per line under its parent. */
-export function renderGraph(g: DecisionGraph): string {
+export function renderGraph(g: DecisionGraph<AnyTraceEvent>): string {
   if (g.events === 0) return `No trace events in session ${g.sessionKey}.`;
   const lines = [`Session ${g.sessionKey}: ${g.events} events, ${g.roots.length} root(s), depth ${g.depth}`];
-  const walk = (node: GraphNode, prefix: string, last: boolean, top: boolean) => {
+  const walk = (node: GraphNode<AnyTraceEvent>, prefix: string, last: boolean, top: boolean) => {
     lines.push(`${prefix}${top ? "" : last ? "└─ " : "├─ "}${summarize(node.event)}  [${node.event.id}]`);
     const next = top ? prefix : `${prefix}${last ? "   " : "│  "}`;
     node.children.forEach((c, i) => walk(c, next, i === node.children.length - 1, false));
@@ -62,7 +62,7 @@ export function renderGraph(g: DecisionGraph): string {
 }
 
 /** Statistics, the slowest operations and the grouped errors. */
-export function renderStats(s: TraceStats, slow: TraceEvent[], errors: ErrorGroup[]): string {
+export function renderStats(s: TraceStats, slow: AnyTraceEvent[], errors: ErrorGroup[]): string {
   const lines = [
     `Events: ${s.totalEvents} (${s.llmCalls} LLM calls, ${s.toolCalls} tool calls, ${s.decisions} decisions, ${s.delegations} delegations, ${s.errors} errors)`,
     `Mean duration: tool call ${s.avgToolDurationMs} ms, LLM call ${s.avgLLMDurationMs} ms`,

@@ -68,14 +68,14 @@ const DAY_MS = 86_400_000;
 function toRow(e: TraceEvent): TraceRow {
   return {
     id: e.id, type: e.type, agent_id: e.agentId, session: e.session ?? null, run_id: e.runId ?? null, parent_event: e.parentEvent ?? null,
-    ts: Date.parse(e.timestamp), duration_ms: e.durationMs ?? null, fields: JSON.stringify(e.fields),
+    ts: e.timestamp, duration_ms: e.durationMs ?? null, fields: JSON.stringify(e.fields),
   };
 }
 
 /** The event of a row. */
 export function fromRow(r: TraceRow): TraceEvent {
   return {
-    id: r.id, type: r.type, agentId: r.agent_id, timestamp: new Date(r.ts).toISOString(),
+    id: r.id, type: r.type, agentId: r.agent_id, timestamp: r.ts,
     ...(r.session !== null && { session: r.session }), ...(r.run_id !== null && { runId: r.run_id }),
     ...(r.parent_event !== null && { parentEvent: r.parent_event }), ...(r.duration_ms !== null && { durationMs: r.duration_ms }),
     fields: JSON.parse(r.fields) as Record<string, string>,

@@ -13,7 +13,7 @@ const FIELDS: Record<TraceEventType, Record<string, string>> = {
 
 /** An event at second `t` of a fixed minute. */
 function ev(id: string, type: TraceEventType, t: number, parentEvent?: string, session = "s1"): TraceEvent {
-  return { id, type, agentId: "main", timestamp: new Date(Date.UTC(2026, 0, 1, 12, 0, t)).toISOString(), session, ...(parentEvent && { parentEvent }), durationMs: 5, fields: FIELDS[type] };
+  return { id, type, agentId: "main", timestamp: Date.UTC(2026, 0, 1, 12, 0, t), session, ...(parentEvent && { parentEvent }), durationMs: 5, fields: FIELDS[type] };
 }
 
 function source(events: TraceEvent[]): EventSource {

@@ -66,11 +66,11 @@ describe("the trace recorder", () => {
     const { r, one } = setup();
     twoRounds(r);
     expect(one((e) => e.fields.callId === "llm1")).toMatchObject({
-      durationMs: 40, timestamp: new Date(NOW).toISOString(),
+      durationMs: 40, timestamp: NOW,
       fields: { model: "anthropic/m", round: "1", promptTokens: "15", completionTokens: "3", totalTokens: "18", cacheReadTokens: "4", cacheWriteTokens: "1", toolCallIds: "[]", output: "ok" },
     });
     expect(one((e) => e.fields.toolCallId === "t1")).toMatchObject({
-      durationMs: 7, runId: "run1", timestamp: new Date(NOW - 7).toISOString(), fields: { toolName: "list", toolCallId: "t1", input: '{"path":"."}', output: "a.txt" },
+      durationMs: 7, runId: "run1", timestamp: NOW - 7, fields: { toolName: "list", toolCallId: "t1", input: '{"path":"."}', output: "a.txt" },
     });
   });
 

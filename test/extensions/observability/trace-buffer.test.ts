@@ -2,7 +2,7 @@ import { describe, expect, it } from "bun:test";
 import type { TraceEvent } from "../../../src/extensions/observability/events.ts";
 import { TraceBuffer, type TraceSink } from "../../../src/extensions/observability/trace-buffer.ts";
 
-const ev = (id: string): TraceEvent => ({ id, type: "error", agentId: "main", timestamp: new Date(0).toISOString(), fields: { error: id } });
+const ev = (id: string): TraceEvent => ({ id, type: "error", agentId: "main", timestamp: 0, fields: { error: id } });
 
 /** A sink recording each batch; it fails while `failing` is set. */
 function sink(): TraceSink & { batches: string[][]; failing: boolean } {

@@ -9,7 +9,7 @@ const T0 = Date.UTC(2026, 4, 1);
 let n = 0;
 
 function ev(type: TraceEventType, at: number, o: Partial<TraceEvent> = {}): TraceEvent {
-  return { id: `e${++n}`, type, agentId: "main", timestamp: new Date(at).toISOString(), session: "s1", fields: {}, ...o };
+  return { id: `e${++n}`, type, agentId: "main", timestamp: at, session: "s1", fields: {}, ...o };
 }
 
 const dbs: Database[] = [];
