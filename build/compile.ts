@@ -42,6 +42,13 @@ export async function stageControlUi(stage: string): Promise<string> {
   return dir;
 }
 
+/**
+ * The JIT tier-up scale the binaries start with: start-up code runs once, so compiling it is wasted work and
+ * memory (idle RSS ≈ 5 MiB lower, hello-ok sooner); `mayros gateway` restores the normal policy
+ * (`Bun.unsafe.setJITPolicy(1)`) as soon as it serves.
+ */
+export const START_JIT_POLICY = 100;
+
 /** What {@link compile} builds. */
 export interface CompileOptions {
   /** The commit baked in as `__MAYROS_COMMIT__`. */
@@ -64,7 +71,7 @@ export interface CompileOptions {
  */
 export async function compile(outfile: string, { commit, uiDir, target, entry = join(ROOT, "src", "main.ts"), bytecodeOrder }: CompileOptions): Promise<void> {
   const args = [
-    process.execPath, "build", "--compile", "--splitting", "--minify", "--bytecode", "--format=esm",
+    process.execPath, "build", "--compile", "--splitting", "--minify", "--bytecode", "--format=esm", `--compile-jit-policy=${START_JIT_POLICY}`,
     "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", "--asset=assets", ...(uiDir ? [`--asset=${uiDir}`] : []),
     `--define=__MAYROS_COMMIT__=${JSON.stringify(commit)}`,
     ...(target ? [`--target=${target}`] : []),

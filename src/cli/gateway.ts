@@ -51,6 +51,9 @@ export async function runGateway(flags: GatewayFlags): Promise<void> {
     if (err instanceof LockHeldError) throw new CliError(err.message);
     throw new CliError(`cannot start the gateway: ${(err as Error).message}`);
   }
+  // The binary starts with a reluctant JIT (build/compile.ts: run-once start-up code stays interpreted, which
+  // keeps start-up and idle memory down); from here on the gateway serves, so hot paths tier up as usual.
+  Bun.unsafe.setJITPolicy(1);
   const httpUrl = gateway.url.replace(/^ws/, "http");
   if (flags.json) {
     printJson({

@@ -86,6 +86,7 @@ async function runNode(flags: RunFlags): Promise<void> {
       tlsFingerprint: target.tlsFingerprint,
       insecure: target.insecure,
       onConnected: ({ url, nodeId }) => {
+        Bun.unsafe.setJITPolicy(1); // serving from here on: the normal JIT policy (see START_JIT_POLICY in build/compile.ts)
         if (flags.json) process.stdout.write(`${JSON.stringify({ event: "connected", url, nodeId })}\n`);
         else printLines(`node host connected to ${url} as ${nodeId}`);
       },
