@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { CliError, ExitCode } from "./errors.ts";
-import { runGateway } from "./gateway.ts";
+import { GATEWAY_FLAGS, runGateway, type GatewayFlags } from "./gateway.ts";
 
 /** Runs `mayros gateway <args>`; resolves with the exit code. */
 export async function runGatewayFast(args: string[]): Promise<number> {
@@ -13,14 +13,14 @@ export async function runGatewayFast(args: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args, strict: true, allowPositionals: false,
-      options: { port: { type: "string" }, bind: { type: "string" }, token: { type: "string" }, password: { type: "string" }, verbose: { type: "boolean" }, json: { type: "boolean" } },
+      options: Object.fromEntries(Object.entries(GATEWAY_FLAGS).map(([name, { value }]) => [name, { type: value ? "string" : "boolean" } as const])),
     }));
   } catch (err) {
     process.stderr.write(`error: ${(err as Error).message}\n(run with --help for usage)\n`);
     return ExitCode.USAGE;
   }
   try {
-    await runGateway(values);
+    await runGateway(values as GatewayFlags);
     return ExitCode.OK;
   } catch (err) {
     process.stderr.write(`error: ${(err as Error).message ?? String(err)}\n`);

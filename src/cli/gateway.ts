@@ -17,18 +17,32 @@ export interface GatewayFlags {
   json?: boolean;
 }
 
+/** One flag of `mayros gateway`: its value placeholder (absent for a switch) and its help line. */
+interface GatewayFlagSpec {
+  value?: string;
+  help: string;
+}
+
+/**
+ * Every flag of `mayros gateway`, declared once: the start-up fast path (src/cli/gateway-fast.ts) parses them with
+ * `parseArgs`, and the commander program shows them in `mayros gateway --help`.
+ */
+export const GATEWAY_FLAGS: Record<keyof GatewayFlags, GatewayFlagSpec> = {
+  port: { value: "<n>", help: "port to listen on (default 18789, env MAYROS_GATEWAY_PORT)" },
+  bind: { value: "<mode>", help: "loopback | lan | tailnet | <host> (default loopback)" },
+  token: { value: "<token>", help: "shared auth token (env MAYROS_GATEWAY_TOKEN)" },
+  password: { value: "<password>", help: "shared auth password (env MAYROS_GATEWAY_PASSWORD)" },
+  verbose: { help: "log every frame (never secrets)" },
+  json: { help: "print the start-up summary as JSON" },
+};
+
 /** Registers `gateway`. */
 export function registerGatewayCommand(program: Command): void {
-  program
+  const command = program
     .command("gateway")
-    .description("run the gateway (WebSocket control plane and HTTP on one port)")
-    .option("--port <n>", "port to listen on (default 18789, env MAYROS_GATEWAY_PORT)")
-    .option("--bind <mode>", "loopback | lan | tailnet | <host> (default loopback)")
-    .option("--token <token>", "shared auth token (env MAYROS_GATEWAY_TOKEN)")
-    .option("--password <password>", "shared auth password (env MAYROS_GATEWAY_PASSWORD)")
-    .option("--verbose", "log every frame (never secrets)")
-    .option("--json", "print the start-up summary as JSON")
-    .action(runGateway);
+    .description("run the gateway (WebSocket control plane and HTTP on one port)");
+  for (const [name, { value, help }] of Object.entries(GATEWAY_FLAGS)) command.option(value ? `--${name} ${value}` : `--${name}`, help);
+  command.action(runGateway);
 }
 
 /**

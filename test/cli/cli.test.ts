@@ -47,7 +47,15 @@ describe("mayros (help and version)", () => {
   it("should document the gateway flags in gateway --help", async () => {
     const r = await cli("gateway", "--help");
     expect(r.code).toBe(0);
-    for (const flag of ["--port", "--bind", "--token", "--password", "--verbose"]) expect(r.stdout).toContain(flag);
+    for (const flag of ["--port <n>", "--bind <mode>", "--token <token>", "--password <password>", "--verbose", "--json"]) expect(r.stdout).toContain(flag);
+  });
+
+  it("should refuse, on the gateway's fast path, an unknown flag and a missing flag value with exit 2", async () => {
+    const [unknown, missing] = await Promise.all([cli("gateway", "--bogus"), cli("gateway", "--port")]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--bogus");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--port");
   });
 
   it("should document the client flags in --help of every client command", async () => {
