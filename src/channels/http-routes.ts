@@ -6,7 +6,7 @@
  * `POST /channels/slack/<accountId>/events`, `POST /channels/imessage/<accountId>/webhook` for the others.
  * Requests go to the running adapter's handler, else 503; an account that is not in that mode gets 404.
  */
-import { timingSafeEqual } from "node:crypto";
+import { safeEqual } from "../crypto/primitives.ts";
 import { Hono, type Context } from "hono";
 import { DEFAULT_CHANNEL_ACCOUNT, type ChannelAccount } from "./config.ts";
 import type { HttpChannelAdapter } from "./manager.ts";
@@ -28,7 +28,7 @@ export function createChannelRoutes(accounts: ChannelAccount[], lookup: ChannelL
       const found = lookup("telegram", accountId);
       if (!found || found.account.mode !== "webhook") return unknown();
       const secret = found.account.options.webhookSecret;
-      if (typeof secret === "string" && !sameSecret(c.req.header("x-telegram-bot-api-secret-token") ?? "", secret)) {
+      if (typeof secret === "string" && !safeEqual(c.req.header("x-telegram-bot-api-secret-token") ?? "", secret)) {
         return c.json({ error: "unauthorized" }, 401);
       }
       const adapter = found.adapter;
@@ -57,10 +57,4 @@ export function createChannelRoutes(accounts: ChannelAccount[], lookup: ChannelL
     app.post("/channels/imessage/:accountId/webhook", (c) => webhook(c.req.param("accountId"), c.req.raw));
   }
   return app;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

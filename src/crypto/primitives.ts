@@ -33,3 +33,11 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
 }
+
+/**
+ * Compares two secrets in time independent of where they differ (and of their lengths): their SHA-256 digests are
+ * compared in constant time. Every shared secret (gateway token, hooks and webhook secrets) goes through here.
+ */
+export function safeEqual(a: string, b: string): boolean {
+  return constantTimeEqual(sha256(a), sha256(b));
+}

@@ -1,5 +1,5 @@
 /** @module Shared-secret authentication of `connect` (token, password or none), compared in constant time. */
-import { constantTimeEqual, sha256 } from "../crypto/primitives.ts";
+import { safeEqual } from "../crypto/primitives.ts";
 import type { ConnectAuth } from "../protocol/index.ts";
 
 /** The gateway's auth settings after config resolution. */
@@ -16,11 +16,6 @@ export type AuthFailureReason =
 
 /** Outcome of {@link authorizeShared}. */
 export type AuthResult = { ok: true; method: "token" | "password" | "none" } | { ok: false; reason: AuthFailureReason };
-
-/** Compares two secrets in time independent of where they differ (and of their lengths). */
-export function safeEqual(a: string, b: string): boolean {
-  return constantTimeEqual(sha256(a), sha256(b));
-}
 
 /** Checks the shared secret a client presented against the configured one. */
 export function authorizeShared(settings: AuthSettings, auth: ConnectAuth | undefined): AuthResult {

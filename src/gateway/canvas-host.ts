@@ -5,7 +5,8 @@ import {
   buildScopedCanvasHostUrl, CapabilityStore, createCanvasRoutes, ensureCanvasRoot, LiveReloadHub, matchLiveReloadUpgrade,
 } from "../canvas/index.ts";
 import type { Logger } from "../logging/logger.ts";
-import { safeEqual, type AuthSettings } from "./auth.ts";
+import { safeEqual } from "../crypto/primitives.ts";
+import type { AuthSettings } from "./auth.ts";
 import type { Connection } from "./connection.ts";
 import { clientOrigin } from "./net.ts";
 

@@ -14,7 +14,7 @@ import type { Logger } from "../logging/logger.ts";
 import { firstError } from "../protocol/validate.ts";
 import { isGatewayError } from "../protocol/errors.ts";
 import { HookAgentBody, HookWakeBody, MAX_HOOK_BODY_BYTES } from "../protocol/methods/hooks.ts";
-import { safeEqual } from "./auth.ts";
+import { safeEqual } from "../crypto/primitives.ts";
 import type { GatewayServices } from "./context.ts";
 import { clientOrigin } from "./net.ts";
 import { AuthRateLimiter, type RateLimitOptions } from "./rate-limit.ts";

@@ -15,7 +15,7 @@ import { loadPlugins, type LoadedPlugins, type PluginsSection } from "../plugins
 import type { PluginRegistry } from "../plugins/registry.ts";
 import type { Tool } from "../agent/tools/registry.ts";
 import type { MethodSpec } from "../protocol/index.ts";
-import { safeEqual } from "./auth.ts";
+import { safeEqual } from "../crypto/primitives.ts";
 import { clientOrigin } from "./net.ts";
 
 type ServerEnv = { server?: { requestIP(req: Request): { address: string } | null } } | undefined;

@@ -5,7 +5,7 @@
  * `x-mayros-token` header equals `webhookSecret` (when one is set); both compared in constant time.
  * Anything else is answered 401 before the body is read.
  */
-import { timingSafeEqual } from "node:crypto";
+import { safeEqual } from "../../crypto/primitives.ts";
 import type { BlueBubblesEvent } from "./normalize.ts";
 
 /** What {@link createWebhookHandler} needs. */
@@ -21,9 +21,7 @@ export interface WebhookOptions {
 /** Constant-time string equality (false for an empty expected value). */
 export function sameSecret(given: string | null | undefined, expected: string | undefined): boolean {
   if (!expected || given === null || given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return safeEqual(given, expected);
 }
 
 /** Whether `req` carries one of the shared secrets. */

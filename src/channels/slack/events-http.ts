@@ -4,7 +4,7 @@
  * 401, echoes `url_verification` challenges, and acks `event_callback`s with 200 at once while the
  * event is processed asynchronously; retries of an `event_id` already seen are acked, not redelivered.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { safeEqual } from "../../crypto/primitives.ts";
 
 /** Largest accepted clock difference for `X-Slack-Request-Timestamp`, in seconds. */
 export const MAX_SIGNATURE_AGE_S = 5 * 60;
@@ -26,11 +26,8 @@ export function verifySlackSignature(
 ): boolean {
   if (!timestamp || !signature || !/^\d+$/.test(timestamp)) return false;
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_SIGNATURE_AGE_S) return false;
-  const expected = Buffer.from(
-    "v0=" + createHmac("sha256", signingSecret).update(`v0:${timestamp}:${rawBody}`).digest("hex"),
-  );
-  const given = Buffer.from(signature);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const expected = "v0=" + new Bun.CryptoHasher("sha256", signingSecret).update(`v0:${timestamp}:${rawBody}`).digest("hex");
+  return safeEqual(signature, expected);
 }
 
 /** Remembers the last `size` keys (insertion order) to drop duplicates. */

@@ -2,19 +2,12 @@
  * @module Telegram webhook endpoint: verifies `X-Telegram-Bot-Api-Secret-Token` in constant time
  * and hands the update to grammY (`bot.handleUpdate`). Mounted by the gateway on its HTTP server.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { safeEqual } from "../../crypto/primitives.ts";
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 
 /** Header in which Telegram sends the `secret_token` given to `setWebhook`. */
 export const SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
-
-/** Compares two secrets in time independent of where (or whether) they differ. */
-export function secretsEqual(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b) && given.length === expected.length;
-}
 
 function reply(status: number, body: string): Response {
   return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
@@ -32,7 +25,7 @@ export function createWebhookHandler(
 ): (req: Request) => Promise<Response> {
   return async function webhookHandler(req: Request): Promise<Response> {
     if (req.method !== "POST") return reply(405, "method not allowed");
-    if (!secretsEqual(req.headers.get(SECRET_HEADER) ?? "", secret)) return reply(401, "unauthorized");
+    if (!safeEqual(req.headers.get(SECRET_HEADER) ?? "", secret)) return reply(401, "unauthorized");
     const bot = getBot();
     if (!bot) return reply(503, "telegram adapter not started");
     let update: Update;
