@@ -8,9 +8,9 @@
 import { Database } from "bun:sqlite";
 import { Type } from "@sinclair/typebox";
 import { afterAll, describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import type { MayrosPluginApi, PluginTool } from "../../../src/plugins/api.ts";
 import { enrich } from "../../../src/extensions/skills/enrichment.ts";
 import { TripleStore } from "../../../src/extensions/skills/graph/triple-store.ts";
@@ -18,44 +18,13 @@ import { SemanticSkills } from "../../../src/extensions/skills/skills.ts";
 import { registerSkillTools } from "../../../src/extensions/skills/tools.ts";
 import { realPorts } from "../../../src/extensions/skills/wiring.ts";
 import { testConfig } from "./fake-ports.ts";
+import { corpusEntries, sha256, snapshot, type Expected } from "./hostile-fixtures.ts";
 
-interface Expected {
-  layer: string;
-  attack: string;
-  calls?: Array<{ tool: string; params?: Record<string, unknown>; repeat?: number }>;
-  reload?: Record<string, string>;
-  install?: { source: string; requireSignature: boolean; trustedKeys: string[] };
-  output?: string;
-  mustNotMatch?: string;
-  ruleId?: string;
-  /** A sandbox error kind (timeout, memory, stack, limit, …) the refusal must name. */
-  kind?: string;
-  reason?: string;
-}
-
-const CORPUS = join(import.meta.dir, "../../fixtures/hostile-skills");
-const entries = readdirSync(CORPUS, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => ({
-  name: e.name, dir: join(CORPUS, e.name), expected: JSON.parse(readFileSync(join(CORPUS, e.name, "expected.json"), "utf8")) as Expected,
-}));
+const entries = corpusEntries();
 const work = mkdtempSync(join(tmpdir(), "mayros-hostile-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const ports = await realPorts();
 const SECRET = { subject: "secret", predicate: "password", object: "hunter2" };
-
-/** Every file under `root` (minus `skip`) with its content hash. */
-function snapshot(root: string, skip: string[] = []): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (skip.includes(path)) continue;
-      if (e.isDirectory()) walk(path);
-      else out[relative(root, path)] = e.isFile() ? new Bun.CryptoHasher("sha256").update(readFileSync(path)).digest("hex") : `link:${statSync(path, { throwIfNoEntry: false })?.size}`;
-    }
-  };
-  walk(root);
-  return out;
-}
 
 /** A workspace with a canary, the service on it (small limits), the victim triple and the captured tools. */
 function setup(name: string, expected: Expected) {
@@ -145,7 +114,7 @@ describe("the hostile-skill corpus against the plugin core", () => {
       const outside = s.db.query<{ subject: string; predicate: string }, []>("SELECT subject, predicate FROM skill_triples WHERE subject NOT LIKE 'victim:%'").all();
       for (const t of outside) expect([t.subject.startsWith("mayros:"), t.predicate.startsWith("mayros:")]).toEqual([true, true]);
       // No file changed outside the skill's own copy: the canary, the (empty or copied) skills folder, the fixture.
-      expect(snapshot(s.ws, [copy])).toEqual({ "outside/canary.txt": new Bun.CryptoHasher("sha256").update("do not touch").digest("hex") });
+      expect(snapshot(s.ws, [copy])).toEqual({ "outside/canary.txt": sha256("do not touch") });
       expect(snapshot(dir)).toEqual(fixtureBefore);
     });
   }
