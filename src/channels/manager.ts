@@ -289,7 +289,9 @@ export class ChannelManager {
       ]);
       clearTimeout(timer);
     }
-    entry.status = { channel: entry.account.channel, accountId: entry.account.accountId, state: "stopped", since: Date.now() };
+    // A stopped account is still linked or not (a logout just unlinked it): keep what the adapter last said.
+    const { linked } = entry.status;
+    entry.status = { channel: entry.account.channel, accountId: entry.account.accountId, state: "stopped", ...(linked !== undefined && { linked }), since: Date.now() };
   }
 }
 

@@ -57,6 +57,8 @@ export interface ChannelStatus {
   botId?: string;
   botName?: string;
   lastError?: string;
+  /** Channels with a linked device (WhatsApp): whether its credentials are stored. Absent on the other channels. */
+  linked?: boolean;
   /** When the last (re)connect attempt started or succeeded. */
   since: number;
 }

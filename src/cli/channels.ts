@@ -92,7 +92,13 @@ function yes(v: boolean): string {
 function statusLines(rows: ChannelAccountStatus[]): string[] {
   if (rows.length === 0) return ["no channels configured"];
   return formatTable(
-    ["CHANNEL", "ACCOUNT", "STATE", "BOT", "DM POLICY", "SINCE", "ERROR"],
-    rows.map((c) => [c.channel, c.accountId, c.state, c.botName ?? c.botId ?? "-", c.dmPolicy, ago(c.since), c.lastError ?? "-"]),
+    ["CHANNEL", "ACCOUNT", "STATE", "LINKED", "BOT", "DM POLICY", "SINCE", "ERROR"],
+    rows.map((c) => [c.channel, c.accountId, c.state, linkedText(c.linked), c.botName ?? c.botId ?? "-", c.dmPolicy, ago(c.since), c.lastError ?? "-"]),
   );
+}
+
+/** The LINKED cell: `-` on channels without a linked device. */
+function linkedText(linked: boolean | undefined): string {
+  if (linked === undefined) return "-";
+  return linked ? "linked" : "not linked";
 }

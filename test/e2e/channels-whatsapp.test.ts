@@ -2,7 +2,8 @@
  * @module WhatsApp through the channel layer with the real adapter on a fake Baileys socket (the seam of
  * channels.md §5.4) and the fake model: QR login through the real CLI (the QR drawn in the terminal is the
  * qrcode library's drawing of the socket's QR; the web.login data URL decodes back to it), the linked session
- * surviving a restart without a new QR, logged-out wiping it; then pairing an unknown DM, approving, quoted
+ * surviving a restart without a new QR, logged-out wiping it, `linked` in `channels.status` (and the CLI's) following
+ * the stored creds through all of it and a logout; then pairing an unknown DM, approving, quoted
  * replies, group mention gating, chunking, `send` idempotency and an outage with reconnect.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
@@ -19,7 +20,7 @@ import { agentConfig, lastUserText, startFake } from "../helpers/agent.ts";
 import { approveWithCli, channelStatus, longReply, squash, waitForChannelState } from "../helpers/channels-e2e.ts";
 import { seedLinkedWhatsApp, WA_SELF, whatsappAuthRows } from "../helpers/whatsapp.ts";
 import { TEST_TOKEN } from "../helpers/gateway.ts";
-import { spawnCli } from "../cli/spawn.ts";
+import { runCli, spawnCli } from "../cli/spawn.ts";
 import { fakeSocketFactory, waText, type FakeSocketFactory } from "../fakes/baileys-socket-fake.ts";
 import type { SseFake } from "../fakes/sse-fake-server.ts";
 import { startChannelGateway, type ChannelHarness } from "../channels/gateway-harness.ts";
@@ -46,21 +47,35 @@ function decodeQrDataUrl(dataUrl: string): string | undefined {
 
 describe("whatsapp login, restart and logged out", () => {
   let stateDir: string;
+  let cliState: string;
   const config = { channels: { whatsapp: {} } };
+  /** `mayros channels status [--json]` against `h`: the human table, or the whatsapp row of the JSON. */
+  const cliStatus = async (h: ChannelHarness, ...extra: string[]) => {
+    const r = await runCli(["channels", "status", ...extra, "--url", h.gateway.url, "--token", TEST_TOKEN], { stateDir: cliState });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    return r.stdout;
+  };
+  const cliJsonStatus = async (h: ChannelHarness) => JSON.parse(await cliStatus(h, "--json")).channels.find((c: { channel: string }) => c.channel === "whatsapp");
 
   beforeAll(() => {
     stateDir = mkdtempSync(join(tmpdir(), "mayros-wa-login-"));
+    cliState = mkdtempSync(join(tmpdir(), "mayros-wa-status-cli-"));
     writeFileSync(join(stateDir, "mayros.json"), JSON.stringify(config));
   });
-  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(stateDir, { recursive: true, force: true });
+    rmSync(cliState, { recursive: true, force: true });
+  });
 
   it("should link by QR through `mayros channels login whatsapp`, drawing the library's QR in the terminal", async () => {
     const fake = fakeSocketFactory(openWhenLinked);
     const h = await startChannelGateway(config, whatsappFactory(fake), { stateDir });
     try {
       const before = await channelStatus(h.admin, "whatsapp");
-      expect(before).toMatchObject({ state: "disconnected", configured: true });
+      expect(before).toMatchObject({ state: "disconnected", configured: true, linked: false });
       expect(before.lastError).toContain("not linked");
+      expect(await cliStatus(h)).toMatch(/whatsapp\s+default\s+disconnected\s+not linked\s/);
+      expect(await cliJsonStatus(h)).toMatchObject({ state: "disconnected", linked: false });
       expect(fake.sockets).toHaveLength(0); // no socket without a linked device
 
       const cliState = mkdtempSync(join(tmpdir(), "mayros-wa-cli-"));
@@ -82,7 +97,9 @@ describe("whatsapp login, restart and logged out", () => {
         await cli.dispose();
         rmSync(cliState, { recursive: true, force: true });
       }
-      expect(await channelStatus(h.admin, "whatsapp")).toMatchObject({ state: "connected", botId: "15550000000:4@s.whatsapp.net" });
+      expect(await channelStatus(h.admin, "whatsapp")).toMatchObject({ state: "connected", botId: "15550000000:4@s.whatsapp.net", linked: true });
+      expect(await cliStatus(h)).toMatch(/whatsapp\s+default\s+connected\s+linked\s/);
+      expect(await cliJsonStatus(h)).toMatchObject({ state: "connected", linked: true });
       const again = await h.admin.request("web.login.start", {});
       expect(again.payload).toMatchObject({ connected: true });
     } finally {
@@ -95,13 +112,13 @@ describe("whatsapp login, restart and logged out", () => {
     const fake = fakeSocketFactory(openWhenLinked);
     const h = await startChannelGateway(config, whatsappFactory(fake), { stateDir });
     try {
-      expect(await channelStatus(h.admin, "whatsapp")).toMatchObject({ state: "connected", botId: "15550000000:4@s.whatsapp.net" });
+      expect(await channelStatus(h.admin, "whatsapp")).toMatchObject({ state: "connected", botId: "15550000000:4@s.whatsapp.net", linked: true });
       expect(fake.sockets).toHaveLength(1);
       expect(fake.sockets[0]!.config.auth.creds.me?.id).toBe("15550000000:4@s.whatsapp.net");
 
       fake.sockets[0]!.close(401, "Connection Failure"); // unlinked from the phone
       const out = await waitForChannelState(h.admin, "whatsapp", (s) => s.lastError === LOGGED_OUT);
-      expect(out.state).toBe("disconnected");
+      expect(out).toMatchObject({ state: "disconnected", linked: false });
       expect(whatsappAuthRows(stateDir, "creds")).toBe(0);
       expect(fake.sockets).toHaveLength(1); // no reconnect after a logout
 
@@ -115,6 +132,23 @@ describe("whatsapp login, restart and logged out", () => {
       const waited = h.admin.request("web.login.wait", { timeoutMs: 5000, currentQrDataUrl: res.payload.qrDataUrl });
       fake.sockets[1]!.showQr("2@thirdQr,AAA=,BBB=,CCC=");
       expect((await waited).payload).toMatchObject({ connected: false, qr: "2@thirdQr,AAA=,BBB=,CCC=" });
+      expect(await channelStatus(h.admin, "whatsapp")).toMatchObject({ linked: false }); // a QR on screen links nothing
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it("should report a linked device as not linked once `channels.logout` unlinked it", async () => {
+    seedLinkedWhatsApp(stateDir);
+    const fake = fakeSocketFactory(openWhenLinked);
+    const h = await startChannelGateway(config, whatsappFactory(fake), { stateDir });
+    try {
+      expect(await channelStatus(h.admin, "whatsapp")).toMatchObject({ state: "connected", linked: true });
+      expect((await h.admin.request("channels.logout", { channel: "whatsapp" })).payload).toMatchObject({ loggedOut: true });
+      expect(fake.sockets[0]!.loggedOut).toBe(true);
+      expect(await channelStatus(h.admin, "whatsapp")).toMatchObject({ state: "stopped", linked: false });
+      expect(await cliJsonStatus(h)).toMatchObject({ state: "stopped", linked: false });
+      expect(whatsappAuthRows(stateDir, "creds")).toBe(0);
     } finally {
       await h.stop();
     }

@@ -2,16 +2,17 @@
  * @module The WhatsApp channel adapter over a Baileys socket (channels.md §5.4). Login state lives in the
  * gateway database ({@link loadWhatsAppAuthState}); a session lease keeps every other process off the linked
  * device. Unlinked, the account waits for a QR login (`loginStart` / `loginWait`, behind `web.login.*` and
- * `mayros channels login whatsapp`). Close codes: 401 logged out ⇒ the stored session is wiped and the status
- * says so; 440 replaced ⇒ stop; 515 restart required (right after pairing) ⇒ reconnect at once; anything else
- * ⇒ reconnect with backoff. Inbound: `messages.upsert` notifications, normalized, media downloaded (size-capped),
- * read receipts only when enabled. Outbound: WhatsApp markup, replies quote the inbound message, media by URL.
+ * `mayros channels login whatsapp`); the status's `linked` reads the stored credentials, never a socket. Close
+ * codes: 401 logged out ⇒ the stored session is wiped and the status says so (`linked: false`); 440 replaced ⇒
+ * stop; 515 restart required (right after pairing) ⇒ reconnect at once; anything else ⇒ reconnect with backoff.
+ * Inbound: `messages.upsert` notifications, normalized, media downloaded (size-capped), read receipts only when
+ * enabled. Outbound: WhatsApp markup, replies quote the inbound message, media by URL.
  */
 import type { WAMessage } from "@whiskeysockets/baileys";
 import { backoffDelay } from "../backoff.ts";
 import type { ChannelAuthStore } from "../auth-store.ts";
 import type { ChannelAdapter, ChannelContext, ChannelStatus, LoginStep, OutboundMessage, OutboundTarget } from "../types.ts";
-import { loadWhatsAppAuthState, type WhatsAppAuthState } from "./auth-state.ts";
+import { hasStoredWhatsAppLink, loadWhatsAppAuthState, type WhatsAppAuthState } from "./auth-state.ts";
 import { markdownToWhatsApp } from "./format.ts";
 import { toJid } from "./jid.ts";
 import { LoginEvents, type LoginEvent } from "./login-events.ts";
@@ -79,7 +80,8 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions = {}): Cha
 
   function setStatus(state: ChannelStatus["state"], lastError?: string): void {
     const self = state === "connected" && live?.user ? { botId: live.user.id, ...(live.user.name ? { botName: live.user.name } : {}) } : {};
-    current = { channel: "whatsapp", accountId, state, ...self, ...(lastError ? { lastError } : {}), since: Date.now() };
+    const linked = store ? { linked: hasStoredWhatsAppLink(store) } : {};
+    current = { channel: "whatsapp", accountId, state, ...self, ...(lastError ? { lastError } : {}), ...linked, since: Date.now() };
     ctx?.onStatus(current);
   }
 

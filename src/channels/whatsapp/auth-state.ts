@@ -27,13 +27,26 @@ export const encodeAuthValue = (value: unknown): string => JSON.stringify(value,
 /** Decodes a value written by {@link encodeAuthValue}. */
 export const decodeAuthValue = <T>(text: string): T => JSON.parse(text, BufferJSON.reviver) as T;
 
+/** The stored credentials of the account behind `store`, if any. */
+function storedCreds(store: ChannelAuthStore): AuthenticationCreds | undefined {
+  const stored = store.get(CREDS_KIND, [CREDS_KEY]).get(CREDS_KEY);
+  return stored ? decodeAuthValue<AuthenticationCreds>(stored) : undefined;
+}
+
+/**
+ * Whether the database holds a linked device for the account behind `store`: stored credentials that carry the
+ * account's own id. Reads one row and opens nothing; false once a logout or a 401 wiped the credentials.
+ */
+export function hasStoredWhatsAppLink(store: ChannelAuthStore): boolean {
+  return Boolean(storedCreds(store)?.me?.id);
+}
+
 /**
  * Loads the stored credentials (or fresh `initAuthCreds()`) of the account behind `store`.
  * Call it again after {@link ChannelAuthStore.clear} to start over with a new identity.
  */
 export function loadWhatsAppAuthState(store: ChannelAuthStore): WhatsAppAuthState {
-  const stored = store.get(CREDS_KIND, [CREDS_KEY]).get(CREDS_KEY);
-  const creds: AuthenticationCreds = stored ? decodeAuthValue<AuthenticationCreds>(stored) : initAuthCreds();
+  const creds: AuthenticationCreds = storedCreds(store) ?? initAuthCreds();
   const state: AuthenticationState = {
     creds,
     keys: {

@@ -13,7 +13,10 @@ export const ChannelsStatusParams = Opt(Type.Object(
 /** `channels.status` params. */
 export type ChannelsStatusParams = Static<typeof ChannelsStatusParams>;
 
-/** One channel account's state. */
+/**
+ * One channel account's state. `linked` (channels with a linked device: WhatsApp) tells whether the gateway
+ * holds that device's credentials — false before the QR login and after a logout or a logged-out (401) wipe.
+ */
 export const ChannelAccountStatus = Type.Object(
   {
     channel: Type.String(),
@@ -22,6 +25,7 @@ export const ChannelAccountStatus = Type.Object(
     botId: Opt(Type.String()),
     botName: Opt(Type.String()),
     lastError: Opt(Type.String()),
+    linked: Opt(Type.Boolean()),
     since: Type.Integer(),
     enabled: Type.Boolean(),
     configured: Type.Boolean(),
