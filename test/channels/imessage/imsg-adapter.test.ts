@@ -136,7 +136,10 @@ describe("imsg adapter", () => {
     expect(adapter!.status()).toMatchObject({ state: "disconnected", lastError: "imsg chats.list: no answer within 150 ms" });
     await rec.status("connected");
     await fake.waitFor(() => !fake.children[0]!.alive);
-    expect(fake.children.map((c) => c.alive)).toEqual([false, true]);
+    // Only the first probe was withheld; on a loaded machine a later spawn may also miss the 150 ms, and is then
+    // killed and replaced the same way: every child but the connected last one is dead.
+    expect(fake.children.length).toBeGreaterThanOrEqual(2);
+    expect(fake.children.map((c) => c.alive)).toEqual([...fake.children.slice(1).map(() => false), true]);
   });
 
   it("should report a missing executable path as disconnected", async () => {
