@@ -21,6 +21,14 @@ export interface HookLog {
 
 type Merged = Record<string, unknown>;
 
+/** What {@link HookRunner.emit} returns when no handler returned a promise. */
+const SETTLED: Promise<void> = Promise.resolve();
+
+/** Whether a handler returned a promise (or another thenable) to wait for. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
+}
+
 /** How two results of a modifying hook combine (`acc` is the merge so far, `next` the later handler's result). */
 const MERGERS: Partial<Record<PluginHookName, (acc: Merged, next: Merged) => Merged>> = {
   // The last systemPrompt wins; prependContext pieces are joined by a blank line.
@@ -75,17 +83,24 @@ export class HookRunner {
     return (this.handlers.get(hook)?.length ?? 0) > 0;
   }
 
-  /** Runs a void hook: every handler in parallel; resolves when all settled. Never throws. */
-  async emit<H extends PluginHookName>(hook: H, event: PluginHookEvent<H>, ctx: PluginHookContext = {}): Promise<void> {
+  /**
+   * Runs a void hook: every handler in parallel; resolves when all settled. Never throws. Synchronous handlers (the
+   * usual case: they count and queue) finish before this returns, and only a handler's returned promise is awaited,
+   * so a hook costs no promise per handler.
+   */
+  emit<H extends PluginHookName>(hook: H, event: PluginHookEvent<H>, ctx: PluginHookContext = {}): Promise<void> {
     const list = this.handlers.get(hook);
-    if (!list?.length) return;
-    await Promise.all(list.map(async (h) => {
+    if (!list?.length) return SETTLED;
+    let pending: Array<Promise<void>> | undefined;
+    for (const h of list) {
       try {
-        await h.handler(event, ctx);
+        const result = h.handler(event, ctx);
+        if (isThenable(result)) (pending ??= []).push(Promise.resolve(result).then(() => {}, (err: unknown) => this.failed(hook, h, err)));
       } catch (err) {
         this.failed(hook, h, err);
       }
-    }));
+    }
+    return pending ? Promise.all(pending).then(() => {}) : SETTLED;
   }
 
   /** Runs a modifying hook: handlers in priority order, results merged; undefined when nobody answered. Never throws. */

@@ -36,6 +36,25 @@ describe("HookRunner", () => {
     expect(warnings).toEqual([{ message: "plugin hook failed", fields: { plugin: "bad", hook: "agent_end", error: "boom" } }]);
   });
 
+  it("should start every void handler at once, wait for the async ones and log one that rejects", async () => {
+    const { hooks, warnings } = runner();
+    const seen: string[] = [];
+    let release!: () => void;
+    hooks.on("slow", "agent_end", () => new Promise<void>((resolve) => { release = () => { seen.push("slow done"); resolve(); }; }));
+    hooks.on("sync", "agent_end", () => { seen.push("sync"); });
+    hooks.on("failing", "agent_end", async () => { throw new Error("late boom"); });
+    const done = hooks.emit("agent_end", { runId: "r1", sessionKey: "k", messages: [], success: true });
+    expect(seen).toEqual(["sync"]);
+    let settled = false;
+    void done.then(() => { settled = true; });
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    release();
+    await done;
+    expect(seen).toEqual(["sync", "slow done"]);
+    expect(warnings).toEqual([{ message: "plugin hook failed", fields: { plugin: "failing", hook: "agent_end", error: "late boom" } }]);
+  });
+
   it("should chain tool_result_persist synchronously and ignore a handler that returns a Promise", () => {
     const { hooks, warnings } = runner();
     hooks.on("upper", "tool_result_persist", (e) => ({ message: e.message.toUpperCase() }));

@@ -82,7 +82,7 @@ export class TraceRecorder {
     this.emit(run, "llm_call", { id: call.eventId, parent: call.parent, at: call.startedAt, durationMs: e.durationMs, fields: {
       model: `${e.provider}/${e.model}`, callId: e.callId, round: String(e.round), promptTokens: String(prompt), completionTokens: String(u?.output ?? 0),
       totalTokens: String(prompt + (u?.output ?? 0)), cacheReadTokens: String(u?.cacheRead ?? 0), cacheWriteTokens: String(u?.cacheWrite ?? 0),
-      toolCallIds: JSON.stringify(call.toolCallIds), output: clip(e.assistantTexts.join("\n")), ...(e.error && { error: e.error }),
+      toolCallIds: call.toolCallIds.length ? JSON.stringify(call.toolCallIds) : "[]", output: clip(e.assistantTexts.join("\n")), ...(e.error && { error: e.error }),
     } });
     if (e.error) this.emit(run, "error", { parent: call.eventId, at: this.now(), fields: { error: e.error, context: `llm_call ${e.callId}` } });
   }
@@ -153,11 +153,13 @@ export class TraceRecorder {
     map.set(key, value);
   }
 
+  /** Hands the event to the sink; optional keys are assigned, not spread (no temporary objects per event). */
   private emit(owner: Owner, type: TraceEventType, p: EventParts): void {
-    this.sink({
-      id: p.id ?? newEventId(), type, agentId: owner.agentId, timestamp: p.at,
-      ...(owner.sessionKey && { session: owner.sessionKey }), ...(owner.runId !== undefined && { runId: owner.runId }),
-      ...(p.parent !== undefined && { parentEvent: p.parent }), ...(p.durationMs !== undefined && { durationMs: p.durationMs }), fields: p.fields,
-    });
+    const event: TraceEvent = { id: p.id ?? newEventId(), type, agentId: owner.agentId, timestamp: p.at, fields: p.fields };
+    if (owner.sessionKey) event.session = owner.sessionKey;
+    if (owner.runId !== undefined) event.runId = owner.runId;
+    if (p.parent !== undefined) event.parentEvent = p.parent;
+    if (p.durationMs !== undefined) event.durationMs = p.durationMs;
+    this.sink(event);
   }
 }

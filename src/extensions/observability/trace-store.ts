@@ -64,14 +64,6 @@ CREATE INDEX IF NOT EXISTS trace_events_ts ON trace_events (ts);
 
 const DAY_MS = 86_400_000;
 
-/** The row of an event. */
-function toRow(e: TraceEvent): TraceRow {
-  return {
-    id: e.id, type: e.type, agent_id: e.agentId, session: e.session ?? null, run_id: e.runId ?? null, parent_event: e.parentEvent ?? null,
-    ts: e.timestamp, duration_ms: e.durationMs ?? null, fields: JSON.stringify(e.fields),
-  };
-}
-
 /** The event of a row. */
 export function fromRow(r: TraceRow): TraceEvent {
   return {
@@ -107,6 +99,8 @@ export class TraceStore {
   /** Rows in the table (counted once at open, then kept up to date by inserts and deletes). */
   private rows: number;
   private readonly insertOne;
+  private readonly deleteAged;
+  private readonly deleteOldest;
   private readonly insertBatch;
 
   /**
@@ -116,18 +110,20 @@ export class TraceStore {
   constructor(readonly db: TraceDatabase, private readonly retention: Retention, private readonly now: () => number = Date.now) {
     db.run(SCHEMA);
     this.rows = (db.query("SELECT count(*) AS n FROM trace_events").get() as { n: number }).n;
-    this.insertOne = db.query(
+    // Prepared once; positional parameters bind without building a row object per event.
+    this.insertOne = db.prepare<unknown, [string, string, string, string | null, string | null, string | null, number, number | null, string]>(
       `INSERT INTO trace_events (id, type, agent_id, session, run_id, parent_event, ts, duration_ms, fields)
-       VALUES ($id, $type, $agent_id, $session, $run_id, $parent_event, $ts, $duration_ms, $fields) ON CONFLICT (id) DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     );
+    this.deleteAged = db.prepare<unknown, [number]>("DELETE FROM trace_events WHERE ts < ?");
+    // Oldest by insertion order (rowid), which is also time order for events recorded by one gateway.
+    this.deleteOldest = db.prepare<unknown, [number]>("DELETE FROM trace_events WHERE rowid IN (SELECT rowid FROM trace_events ORDER BY rowid LIMIT ?)");
     this.insertBatch = db.transaction((events: TraceEvent[]): { rows: number; deleted: number } => {
       let rows = this.rows;
       for (const e of events) {
-        const r = toRow(e);
-        rows += this.insertOne.run({
-          $id: r.id, $type: r.type, $agent_id: r.agent_id, $session: r.session, $run_id: r.run_id, $parent_event: r.parent_event,
-          $ts: r.ts, $duration_ms: r.duration_ms, $fields: r.fields,
-        }).changes;
+        rows += this.insertOne.run(
+          e.id, e.type, e.agentId, e.session ?? null, e.runId ?? null, e.parentEvent ?? null, e.timestamp, e.durationMs ?? null, JSON.stringify(e.fields),
+        ).changes;
       }
       const deleted = this.prune(rows);
       return { rows: rows - deleted, deleted };
@@ -148,10 +144,9 @@ export class TraceStore {
   /** Deletes events older than `maxAgeDays`, then the oldest beyond `maxEvents` of the `rows` there are; returns how many. */
   private prune(rows: number): number {
     const cutoff = this.now() - this.retention.maxAgeDays * DAY_MS;
-    const aged = this.db.query("DELETE FROM trace_events WHERE ts < ?").run(cutoff).changes;
+    const aged = this.deleteAged.run(cutoff).changes;
     const excess = rows - aged - this.retention.maxEvents;
-    // Oldest by insertion order (rowid), which is also time order for events recorded by one gateway.
-    const over = excess > 0 ? this.db.query("DELETE FROM trace_events WHERE rowid IN (SELECT rowid FROM trace_events ORDER BY rowid LIMIT ?)").run(excess).changes : 0;
+    const over = excess > 0 ? this.deleteOldest.run(excess).changes : 0;
     return aged + over;
   }
 
@@ -175,7 +170,8 @@ export class TraceStore {
 
   /** Rows kept, and the oldest and newest timestamps. */
   info(): { events: number; oldest?: string; newest?: string } {
-    const r = this.db.query("SELECT min(ts) AS oldest, max(ts) AS newest FROM trace_events").get() as { oldest: number | null; newest: number | null };
+    // Two subqueries: SQLite answers a lone min() or max() from the ts index, but scans the table for both at once.
+    const r = this.db.query("SELECT (SELECT min(ts) FROM trace_events) AS oldest, (SELECT max(ts) FROM trace_events) AS newest").get() as { oldest: number | null; newest: number | null };
     return {
       events: this.rows,
       ...(r.oldest !== null && { oldest: new Date(r.oldest).toISOString() }), ...(r.newest !== null && { newest: new Date(r.newest).toISOString() }),

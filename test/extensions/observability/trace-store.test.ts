@@ -105,6 +105,13 @@ describe("the trace store", () => {
     store.insert([e]);
     expect(store.info().events).toBe(1);
   });
+
+  it("should report the oldest and newest timestamps whatever the insertion order, and none when empty", () => {
+    const store = open();
+    expect(store.info()).toEqual({ events: 0 });
+    store.insert([ev("llm_call", T0 + 5), ev("error", T0 - 3), ev("tool_call", T0 + 9), ev("decision", T0)]);
+    expect(store.info()).toEqual({ events: 4, oldest: new Date(T0 - 3).toISOString(), newest: new Date(T0 + 9).toISOString() });
+  });
 });
 
 describe("the query engine", () => {
