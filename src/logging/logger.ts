@@ -59,7 +59,9 @@ function makeLogger(name: string, sink: Sink): Logger {
         // A log line never takes the process down: the file's folder may be gone (a late line after stop) or the disk full.
       }
     }
-    if (sink.stderr) process.stderr.write(scrub(humanLine(ts, level, name, msg, fields), sink.secrets));
+    // console.error, not process.stderr: Bun writes it natively, while process.stderr builds Node streams (≈ 2.5 MiB
+    // of resident memory in an otherwise idle gateway).
+    if (sink.stderr) console.error(scrub(humanLine(ts, level, name, msg, fields), sink.secrets));
   };
   return {
     debug: (m, f) => write("debug", m, f),
@@ -83,7 +85,7 @@ function humanLine(ts: string, level: Level, name: string, msg: string, fields?:
   if (fields) {
     for (const [k, v] of Object.entries(fields)) line += ` ${k}=${typeof v === "string" ? v : JSON.stringify(v)}`;
   }
-  return `${line}\n`;
+  return line;
 }
 
 function scrub(line: string, secrets: readonly string[]): string {

@@ -14,12 +14,9 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "mayros-logger-"));
   logPath = join(dir, "logs", "gateway.log");
   stderr = [];
-  const original = process.stderr.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write;
-  restoreStderr = () => { process.stderr.write = original; };
+  const original = console.error;
+  console.error = (line: unknown) => void stderr.push(String(line));
+  restoreStderr = () => { console.error = original; };
 });
 afterEach(() => {
   restoreStderr();
@@ -56,7 +53,7 @@ describe("createLogger", () => {
   it("should write a readable line to stderr, or none when stderr is off", () => {
     createLogger("gateway", { stderr: true }).info("gateway listening", { url: "ws://127.0.0.1:1", n: 2 });
     expect(stderr).toHaveLength(1);
-    expect(stderr[0]).toMatch(/^\d\d:\d\d:\d\d\.\d\d\d INFO {2}gateway: gateway listening url=ws:\/\/127\.0\.0\.1:1 n=2\n$/);
+    expect(stderr[0]).toMatch(/^\d\d:\d\d:\d\d\.\d\d\d INFO {2}gateway: gateway listening url=ws:\/\/127\.0\.0\.1:1 n=2$/);
     createLogger("quiet", { stderr: false, file: new RotatingFile(logPath) }).error("only in the file");
     expect(stderr).toHaveLength(1);
     expect(records()[0]!.msg).toBe("only in the file");
