@@ -1,11 +1,11 @@
 /** @module Event fan-out: scope guards per event, per-connection `seq`, and dropping droppable events for slow clients. */
-import { EVENTS, hasScope, type EventName, type StateVersion } from "../protocol/index.ts";
-import type { Connection } from "./connection.ts";
+import { EVENTS, hasScope, type EventGuard, type EventName, type StateVersion } from "../protocol/index.ts";
+import { sequencedEventFrame, type Connection } from "./connection.ts";
 import type { ConnectionRegistry } from "./registry.ts";
+import { toJson } from "./serialized.ts";
 
-/** Whether `conn` may receive `event` (protocol-v4.md §7: guarded events go to operators only). */
-export function mayReceive(conn: Connection, event: EventName): boolean {
-  const guard = EVENTS[event].guard;
+/** Whether `conn` passes an event's guard (protocol-v4.md §7: guarded events go to operators only). */
+function mayReceive(conn: Connection, guard: EventGuard): boolean {
   if (guard.kind === "everyone") return true;
   if (guard.kind === "targeted") return false;
   const identity = conn.identity;
@@ -21,12 +21,11 @@ export class Broadcaster {
    * @returns how many connections it was delivered to.
    */
   broadcast(event: EventName, payload: unknown, stateVersion?: StateVersion): number {
-    const json = payload === undefined ? undefined : JSON.stringify(payload);
-    const droppable = EVENTS[event].droppable;
+    const { guard, droppable } = EVENTS[event];
+    const frame = sequencedEventFrame(event, payload === undefined ? undefined : toJson(payload), stateVersion);
     let delivered = 0;
     for (const conn of this.registry.open()) {
-      if (!mayReceive(conn, event)) continue;
-      if (conn.sendEvent(event, json, droppable, stateVersion)) delivered++;
+      if (mayReceive(conn, guard) && conn.sendSequenced(frame, droppable)) delivered++;
     }
     return delivered;
   }

@@ -1,5 +1,6 @@
 /** @module The health snapshot, recomputed on a timer and versioned when it changes. */
 import type { HealthSnapshot } from "../protocol/index.ts";
+import { serializeOnce } from "./serialized.ts";
 
 /** Produces the parts of health that other modules own (channels, agents, sessions). */
 export type HealthContributor = () => Partial<HealthSnapshot>;
@@ -32,7 +33,8 @@ export class HealthMonitor {
     };
     for (const contribute of this.contributors) next = { ...next, ...contribute() };
     const signature = JSON.stringify(next);
-    this.current = { ...next, ts: Date.now(), durationMs: Math.round((performance.now() - started) * 1000) / 1000 };
+    // Frozen and serialized once: every health response and event until the next refresh sends this text.
+    this.current = serializeOnce({ ...next, ts: Date.now(), durationMs: Math.round((performance.now() - started) * 1000) / 1000 });
     if (signature === this.signature) return false;
     this.signature = signature;
     this.version++;
