@@ -7,7 +7,7 @@ const schema = JSON.parse(JSON.stringify(MayrosConfig)) as Schema;
 
 describe("checkSchema", () => {
   it("should accept a valid config", () => {
-    expect(checkSchema(schema, { gateway: { port: 18789, controlUi: { allowedOrigins: ["https://a.example"] } }, logging: { level: "debug" } })).toEqual([]);
+    expect(checkSchema(schema, { gateway: { port: 18789, controlUi: { allowedOrigins: ["http://127.0.0.1:5173"] } }, logging: { level: "debug" } })).toEqual([]);
   });
 
   it("should name the dotted path of wrong types, unknown keys and bounds", () => {

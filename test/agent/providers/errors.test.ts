@@ -32,7 +32,7 @@ describe("ProviderError", () => {
 
 describe("ProviderNetworkError", () => {
   it("should name provider and model, keep the cause and add only its code", () => {
-    const cause = Object.assign(new Error("connect ECONNREFUSED https://user:secret@host"), { code: "ECONNREFUSED" });
+    const cause = Object.assign(new Error("connect ECONNREFUSED http://user:secret@127.0.0.1"), { code: "ECONNREFUSED" });
     const error = new ProviderNetworkError("openai", "gpt-x", "could not reach the provider", { cause });
     expect(error.message).toBe("openai/gpt-x: could not reach the provider (ECONNREFUSED)");
     expect(error.cause).toBe(cause);

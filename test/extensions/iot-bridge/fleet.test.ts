@@ -84,20 +84,20 @@ describe("Fleet", () => {
   });
 
   it("should add and remove nodes at run time, refusing duplicates, bad ids, unknown ids and a full fleet", () => {
-    expect(fleet.add({ host: "10.0.0.7" })).toMatchObject({ id: "10-0-0-7", url: "http://10.0.0.7:19090", lastStatus: "unknown" });
-    expect(() => fleet.add({ host: "10.0.0.7" })).toThrow('node "10-0-0-7" is already in the fleet');
+    expect(fleet.add({ host: "127.0.0.7" })).toMatchObject({ id: "127-0-0-7", url: "http://127.0.0.7:19090", lastStatus: "unknown" });
+    expect(() => fleet.add({ host: "127.0.0.7" })).toThrow('node "127-0-0-7" is already in the fleet');
     expect(() => fleet.add({ host: "x", id: "-bad" })).toThrow('node id "-bad" must match');
-    expect(() => fleet.add({ host: "10.0.0.8" })).toThrow("the fleet is full (maxNodes 3)");
+    expect(() => fleet.add({ host: "127.0.0.8" })).toThrow("the fleet is full (maxNodes 3)");
     fleet.remove("dead");
     expect(() => fleet.remove("dead")).toThrow('unknown node "dead"');
     expect(() => fleet.link("dead")).toThrow('unknown node "dead"');
-    expect(fleet.list().map((n) => n.id)).toEqual(["live", "10-0-0-7"]);
+    expect(fleet.list().map((n) => n.id)).toEqual(["live", "127-0-0-7"]);
   });
 
   it("should keep the fleet across a reopen, not re-adding a removed config node", () => {
     db.close();
     const again = open();
-    expect(again.fleet.list().map((n) => [n.id, n.lastStatus, n.lastSeen])).toEqual([["live", "online", clock.now], ["10-0-0-7", "unknown", null]]);
+    expect(again.fleet.list().map((n) => [n.id, n.lastStatus, n.lastSeen])).toEqual([["live", "online", clock.now], ["127-0-0-7", "unknown", null]]);
     again.db.close();
   });
 
