@@ -7,17 +7,10 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port.ts";
 
 /** How long the training run may take before the build gives up on it. */
 const TRAINING_TIMEOUT_MS = 30_000;
-
-/** A free loopback TCP port (bound once, then released). */
-function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const { port } = probe;
-  probe.stop(true);
-  return port;
-}
 
 /**
  * Resolves when `text` has appeared on the stream, and keeps draining it afterwards (so the process never writes into

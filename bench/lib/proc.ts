@@ -39,13 +39,7 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): number {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
-  return port;
-}
+export { freePort } from "../../build/free-port.ts";
 
 /** A spawned server process. */
 export interface ServerProc {

@@ -18,13 +18,7 @@ export function cliEnv(stateDir: string, extra: Record<string, string> = {}): Re
   return { ...env, MAYROS_STATE_DIR: stateDir, ...extra };
 }
 
-/** A free loopback port: bind port 0, read it, release it. */
-export function freePort(): number {
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-  const port = server.port!;
-  server.stop(true);
-  return port;
-}
+export { freePort } from "../../build/free-port.ts";
 
 /** A running CLI process whose output is collected as it arrives. */
 export class CliProcess {
